@@ -1,0 +1,34 @@
+from django.utils.translation import gettext_lazy as _
+
+from server.core.errors import define_error
+
+USERNAME_TAKEN = define_error(
+    "username_taken", 409, _("The user name {username} is already taken.")
+)
+USERNAME_NOT_ASCII = define_error(
+    "username_not_ascii",
+    400,
+    _(
+        "A user name may only use the letters a-z, digits and . _ - (ODK Collect sends it as "
+        "Latin-1), not {username}."
+    ),
+)
+PASSWORD_NOT_ASCII = define_error(
+    "password_not_ascii",
+    400,
+    _(
+        "A collector's password may only use ASCII letters, digits and punctuation: ODK Collect "
+        "cannot send other characters."
+    ),
+)
+PASSWORD_INVALID = define_error(
+    "password_invalid", 400, _("The password is not accepted: {reason}")
+)
+WRONG_AREA_LEVEL = define_error(
+    "wrong_area_level",
+    400,
+    _("A collector can only be assigned to grids; {area} is not a grid."),
+)
+ROLE_HAS_NO_AREAS = define_error(
+    "role_has_no_areas", 400, _("Only managers and collectors are assigned to areas.")
+)

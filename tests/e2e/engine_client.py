@@ -66,13 +66,16 @@ class EngineJob:
 
     ``steps`` are fill.mjs steps. A ``file`` step may carry the bytes itself:
     ``{"file": "/data/photo", "content": b"...", "name": "photo.jpg"}``.
-    ``preload`` sets the engine's deviceID, username, email and phoneNumber.
+    ``preload`` sets the engine's deviceID, username, email and phoneNumber;
+    ``geolocation`` ("latitude longitude altitude accuracy") is where the device
+    says it is when the form asks (start-geopoint).
     """
 
     form_xml: bytes
     steps: Sequence[Step] = ()
     attachments: Mapping[str, bytes] = field(default_factory=dict)
     preload: Mapping[str, str] = field(default_factory=dict)
+    geolocation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def _write_job(directory: Path, job: EngineJob) -> dict[str, Any]:
         "steps": [_file_step_on_disk(directory / "uploads" / str(index), step) for index, step in enumerate(job.steps)],
         "preload": dict(job.preload),
         "out_dir": str(directory / "out"),
-    }
+    } | ({} if job.geolocation is None else {"geolocation": job.geolocation})
 
 
 def _write_attachments(directory: Path, attachments: Mapping[str, bytes]) -> dict[str, str]:

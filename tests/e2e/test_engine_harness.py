@@ -65,7 +65,7 @@ def answers(*answers: tuple[str, str]) -> list[Step]:
 
 
 JOBS = {
-    "valid": EngineJob(FORM, VALID_STEPS, ATTACHMENTS, BOB_PHONE),
+    "valid": EngineJob(FORM, VALID_STEPS, ATTACHMENTS, BOB_PHONE, geolocation="31.2305 121.4738 15 20"),
     "missing_required": EngineJob(FORM, without(HOUSEHOLD, f"{NEEDS}[2]/need_desc"), ATTACHMENTS),
     "broken_constraints": EngineJob(
         FORM,
@@ -77,12 +77,8 @@ JOBS = {
         ],
         ATTACHMENTS,
     ),
-    "household_outside_filter": EngineJob(
-        FORM, answers(("/data/grp_id/grid", "g1"), (HOUSEHOLD, "h201")), ATTACHMENTS
-    ),
-    "household_inside_filter": EngineJob(
-        FORM, answers(("/data/grp_id/grid", "g2"), (HOUSEHOLD, "h201")), ATTACHMENTS
-    ),
+    "household_outside_filter": EngineJob(FORM, answers(("/data/grp_id/grid", "g1"), (HOUSEHOLD, "h201")), ATTACHMENTS),
+    "household_inside_filter": EngineJob(FORM, answers(("/data/grp_id/grid", "g2"), (HOUSEHOLD, "h201")), ATTACHMENTS),
     "grid_changed_after_household": EngineJob(
         FORM,
         answers(("/data/grp_id/grid", "g2"), (HOUSEHOLD, "h201"), ("/data/grp_id/grid", "g1")),
@@ -162,6 +158,7 @@ def test_meta_holds_instance_id_device_and_times(valid: EngineResult, submission
     assert start.utcoffset() == end.utcoffset() == timedelta(hours=8)  # fill_forms runs Node with TZ=Asia/Shanghai
     assert start <= end
     assert date.fromisoformat(submission.findtext("today", "")) == start.date()
+    assert submission.findtext("start_location") == "31.2305 121.4738 15.0 20.0"
 
 
 def test_instance_has_no_declaration_and_no_namespace(valid: EngineResult) -> None:

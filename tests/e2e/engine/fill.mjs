@@ -6,7 +6,8 @@
 // Input: {"jobs": [job, ...]}, each job
 //   {"form": "/abs/form.xml", "attachments": {"households.csv": "/abs/households.csv"},
 //    "steps": [{"set": "/data/q", "value": "x"}, ...], "out_dir": "/abs/out",
-//    "preload": {"deviceID": "collect:x", "username": "bob"}, "id": "anything"}
+//    "preload": {"deviceID": "collect:x", "username": "bob"},
+//    "geolocation": "31.23 121.47 10 5", "id": "anything"}
 // Output: one JSON line per job, in order:
 //   {"ok": true, "instance": "/abs/out/submission.xml", "attachments": [...],
 //    "instanceID": "uuid:...", "validation": [], "error": null, "ms": 12}
@@ -29,7 +30,7 @@ console.log = console.info = console.debug = console.warn = console.error;
 const engine = await importEngine();
 const loadedForms = new Map();
 
-const JOB_KEYS = new Set(['id', 'form', 'attachments', 'steps', 'out_dir', 'preload']);
+const JOB_KEYS = new Set(['id', 'form', 'attachments', 'steps', 'out_dir', 'preload', 'geolocation']);
 const PRELOAD_KEYS = new Set(['deviceID', 'username', 'email', 'phoneNumber']);
 const SUBMISSION_FILE = 'submission.xml';
 
@@ -95,7 +96,7 @@ function failure(error) {
 async function runJob(job) {
   checkJob(job);
   const form = await loadJobForm(job);
-  const { root } = form.createInstance({ preloadProperties: job.preload ?? {} });
+  const { root } = form.createInstance(instanceConfig(job));
   const fileNames = new FileNames();
   for (const [index, step] of (job.steps ?? []).entries()) {
     try {
@@ -107,7 +108,14 @@ async function runJob(job) {
       throw error;
     }
   }
+  await settle();
   return writeSubmission(root, job.out_dir);
+}
+
+// Lets the engine's asynchronous work (start-geopoint asking for a location)
+// finish before the submission is made.
+function settle() {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function checkJob(job) {
@@ -126,10 +134,22 @@ function checkJob(job) {
   if (job.steps !== undefined && !Array.isArray(job.steps)) {
     throw new JobError('"steps" must be a list');
   }
+  if (job.geolocation !== undefined && typeof job.geolocation !== 'string') {
+    throw new JobError('"geolocation" must be a geopoint string: "latitude longitude altitude accuracy"');
+  }
   const preload = Object.keys(job.preload ?? {}).filter((key) => !PRELOAD_KEYS.has(key));
   if (preload.length > 0) {
     throw new JobError(`unknown preload keys ${preload.join(', ')}; known: ${[...PRELOAD_KEYS].join(', ')}`);
   }
+}
+
+// start-geopoint asks the client for a location; without one it stays blank.
+function instanceConfig(job) {
+  const config = { preloadProperties: job.preload ?? {} };
+  if (job.geolocation !== undefined) {
+    config.geolocationProvider = { getLocation: async () => job.geolocation };
+  }
+  return config;
 }
 
 // ---------------------------------------------------------------- loading

@@ -182,6 +182,8 @@ def fill_forms(
     """
     require_engine()
     jobs = list(jobs)
+    if not jobs:
+        return []
     with tempfile.TemporaryDirectory(prefix="gridbook-engine-") as scratch:
         specs = [_write_job(Path(scratch) / f"job-{index}", job) for index, job in enumerate(jobs)]
         jobs_file = Path(scratch) / "jobs.json"

@@ -105,6 +105,11 @@ def engine_available() -> bool:
 
 def engine_problem() -> str | None:
     """Why the engine cannot run here, with what to do about it; None when it can."""
+    return node_problem() or _packages_problem()
+
+
+def node_problem() -> str | None:
+    """Why Node cannot run the engine here; None when it can."""
     install_node = f"install Node.js {MIN_NODE_MAJOR}+ (or point GRIDBOOK_NODE at it), then {INSTALL_HINT}"
     node = node_executable()
     if node is None:
@@ -114,7 +119,7 @@ def engine_problem() -> str | None:
         return f"`{node} --version` did not run: {install_node}"
     if major < MIN_NODE_MAJOR:
         return f"{node} is Node.js {major}, too old for the engine: {install_node}"
-    return _packages_problem()
+    return None
 
 
 def require_engine() -> None:

@@ -275,8 +275,8 @@ def test_missing_node_is_reported_with_what_to_do(monkeypatch: pytest.MonkeyPatc
 
 
 def test_missing_node_modules_is_reported_with_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    if engine_client.node_executable() is None:
-        pytest.skip("needs a node executable to get past the Node check")
+    if engine_client.node_problem() is not None:
+        pytest.skip(f"needs a working Node to get past the Node check: {engine_client.node_problem()}")
     (tmp_path / "package.json").write_text('{"dependencies": {"@getodk/xforms-engine": "0.22.0"}}')
     monkeypatch.setattr(engine_client, "ENGINE_DIR", tmp_path)
     problem = engine_client.engine_problem() or ""

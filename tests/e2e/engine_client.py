@@ -47,7 +47,9 @@ class EngineJobError(EngineError):
 
     def __init__(self, results: list[EngineResult]) -> None:
         self.results = results
-        failures = [f"job {index}: {result.error}" for index, result in enumerate(results) if result.error]
+        failures = [
+            f"job {index}: {result.error}" for index, result in enumerate(results) if result.error
+        ]
         super().__init__("the engine could not fill every form:\n" + "\n".join(failures))
 
 
@@ -110,7 +112,9 @@ def engine_problem() -> str | None:
 
 def node_problem() -> str | None:
     """Why Node cannot run the engine here; None when it can."""
-    install_node = f"install Node.js {MIN_NODE_MAJOR}+ (or point GRIDBOOK_NODE at it), then {INSTALL_HINT}"
+    install_node = (
+        f"install Node.js {MIN_NODE_MAJOR}+ (or point GRIDBOOK_NODE at it), then {INSTALL_HINT}"
+    )
     node = node_executable()
     if node is None:
         return f"node is not on PATH: {install_node}"
@@ -135,7 +139,9 @@ def node_executable() -> str | None:
 @functools.lru_cache(maxsize=4)
 def _node_major_version(node: str) -> int | None:
     try:
-        output = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=True).stdout
+        output = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     match = re.match(r"v(\d+)\.", output.strip())
@@ -207,7 +213,10 @@ def _write_job(directory: Path, job: EngineJob) -> dict[str, Any]:
     return {
         "form": str(form),
         "attachments": _write_attachments(directory / "attachments", job.attachments),
-        "steps": [_file_step_on_disk(directory / "uploads" / str(index), step) for index, step in enumerate(job.steps)],
+        "steps": [
+            _file_step_on_disk(directory / "uploads" / str(index), step)
+            for index, step in enumerate(job.steps)
+        ],
         "preload": dict(job.preload),
         "out_dir": str(directory / "out"),
     } | ({} if job.geolocation is None else {"geolocation": job.geolocation})
@@ -240,16 +249,22 @@ def _plain_name(name: str) -> str:
     return name
 
 
-def _run_fill_script(jobs_file: Path, expected: int, timezone: str | None, timeout: float) -> list[dict[str, Any]]:
+def _run_fill_script(
+    jobs_file: Path, expected: int, timezone: str | None, timeout: float
+) -> list[dict[str, Any]]:
     env = dict(os.environ)
     if timezone is not None:
         env["TZ"] = timezone
     command = [node_executable() or "node", str(FILL_SCRIPT), str(jobs_file)]
-    completed = subprocess.run(command, cwd=ENGINE_DIR, env=env, capture_output=True, text=True, timeout=timeout)
+    completed = subprocess.run(
+        command, cwd=ENGINE_DIR, env=env, capture_output=True, text=True, timeout=timeout
+    )
     try:
         lines = [json.loads(line) for line in completed.stdout.splitlines() if line.strip()]
     except json.JSONDecodeError as error:
-        raise EngineError(f"fill.mjs printed something that is not JSON ({error}):\n{completed.stdout}") from error
+        raise EngineError(
+            f"fill.mjs printed something that is not JSON ({error}):\n{completed.stdout}"
+        ) from error
     if completed.returncode not in (0, 1) or len(lines) != expected:
         raise EngineError(
             f"fill.mjs exited {completed.returncode} with {len(lines)} of {expected} results:\n{completed.stderr}"
@@ -264,7 +279,10 @@ def _read_result(line: Mapping[str, Any]) -> EngineResult:
         xml=Path(instance).read_bytes() if instance else b"",
         files={Path(path).name: Path(path).read_bytes() for path in line["attachments"]},
         instance_id=line.get("instanceID"),
-        validation=[Violation(item["path"], item["condition"], item["message"]) for item in line["validation"]],
+        validation=[
+            Violation(item["path"], item["condition"], item["message"])
+            for item in line["validation"]
+        ],
         error=line.get("error"),
         milliseconds=int(line.get("ms", 0)),
     )

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "server.core",
     "server.accounts",
     "server.grids",
+    "server.xforms",
     "server.web",
 ]
 

@@ -115,12 +115,16 @@ def prepared_from(conversion: Conversion) -> PreparedVersion:
 
 
 def conversion_error(problems: list[Problem]) -> GridbookError:
-    return GridbookError(
+    """``form_not_converted`` with every problem in ``details.problems``; the problems
+    themselves ride along as ``error.problem_records`` (to store and render later)."""
+    error = GridbookError(
         errors.FORM_NOT_CONVERTED,
         count=len(problems),
         first=lazy_message(problems[0]) if problems else "",
         problems=[problem.as_json() for problem in problems],
     )
+    error.problem_records = [problem.as_record() for problem in problems]  # type: ignore[attr-defined]
+    return error
 
 
 def form_version_create(

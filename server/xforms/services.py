@@ -216,7 +216,7 @@ def _create_version(
             "created_by": user,
         },
     )
-    form = Form.objects.select_for_update().select_related("current_version").get(pk=form.pk)
+    form = Form.objects.select_for_update().get(pk=form.pk)  # one upload of a form at a time
     previous = form.current_version
     if previous is not None:
         _check_newer(form, prepared.version)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from server.accounts.models import Role
@@ -101,10 +102,13 @@ def _grid(request: HttpRequest, scope: Scope, grid: Area) -> HttpResponse:
         "masked": not personal.in_full,
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "households":
-        return render(request, "web/_households.html", context)
-    node = area_figures(scope=scope, under=grid)[0]
-    context |= {"node": node, "crumbs": _crumbs(scope, grid), "key_flags": KEY_FLAGS}
-    return render(request, "web/grid.html", context)
+        response = render(request, "web/_households.html", context)
+    else:
+        node = area_figures(scope=scope, under=grid)[0]
+        context |= {"node": node, "crumbs": _crumbs(scope, grid), "key_flags": KEY_FLAGS}
+        response = render(request, "web/grid.html", context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 @role_required(*REGISTER_ROLES)

@@ -24,6 +24,14 @@ PASSWORD_HELP = _(
 )
 
 
+class Form(forms.Form):
+    """No ":" after labels: the layout sets labels apart, in Chinese as in English."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class AreaChoiceField(forms.ModelMultipleChoiceField):
     """Areas as indented checkboxes: "长源社区 · 社区"."""
 
@@ -44,7 +52,7 @@ def area_field(queryset: Any) -> AreaChoiceField:
     )
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.RadioSelect)
     full_name = forms.CharField(label=_("Full name"), max_length=64)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
@@ -71,13 +79,13 @@ class PersonCreateForm(PersonForm):
         self.fields["areas"] = area_field(areas)
 
 
-class AreasForm(forms.Form):
+class AreasForm(Form):
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["areas"] = area_field(areas)
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(Form):
     password = forms.CharField(
         label=_("New password"),
         strip=False,
@@ -93,7 +101,7 @@ def _with_all(choices: Any) -> list[tuple[str, Any]]:
     return [("", _("All")), *choices]
 
 
-class HouseholdFilterForm(forms.Form):
+class HouseholdFilterForm(Form):
     q = forms.CharField(
         label=_("Search address or household code"),
         required=False,
@@ -135,7 +143,7 @@ IMPORT_SOURCES = [
 ]
 
 
-class RegisterImportForm(forms.Form):
+class RegisterImportForm(Form):
     file = forms.FileField(
         label=_("Register file (CSV or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),

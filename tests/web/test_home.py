@@ -7,8 +7,6 @@ import re
 
 import pytest
 
-from tests.conftest import World
-
 pytestmark = pytest.mark.django_db
 
 

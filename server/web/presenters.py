@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from server.accounts.privacy import PersonalData
@@ -131,7 +132,7 @@ def _field_view(
     model_field = Household._meta.get_field(name)
     return FieldView(
         name=name,
-        label=str(getattr(model_field, "verbose_name", name)),
+        label=capfirst(str(getattr(model_field, "verbose_name", name))),
         value=personal.field(name, _display(household, model_field)),
         source=source_label(origin["source"]) if origin.get("source") else "",
         asserted_at=_moment(origin.get("at")),

@@ -14,13 +14,16 @@
       axisTick: { alignWithLabel: true }
     };
     var value = { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#e4e8ee" } } };
+    var legendRows = spec.series.length > 3 ? 2 : 1;
     return {
       color: PALETTE,
+      animation: !window.matchMedia("(prefers-reduced-motion: reduce)").matches,
+      animationDuration: 400,
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       aria: { enabled: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
-      legend: { type: "scroll", top: 0, left: 0, itemWidth: 14, itemHeight: 10 },
-      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 40 : 16, bottom: 8, containLabel: true },
+      legend: { top: 0, left: 0, itemWidth: 14, itemHeight: 10, itemGap: 12 },
+      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 16 + 24 * legendRows : 16, bottom: 8, containLabel: true },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? Object.assign({}, category, { inverse: true }) : value,
       series: spec.series.map(function (item) {
@@ -47,6 +50,7 @@
       element.style.height = Math.max(260, 48 + spec.categories.length * 34) + "px";
     }
     var chart = echarts.init(element, null, { renderer: "svg", locale: locale });
+    chart.on("finished", function () { element.dataset.ready = "1"; });
     chart.setOption(options(spec, narrow));
     element.dataset.drawn = "1";
     window.addEventListener("resize", function () { chart.resize(); });

@@ -74,7 +74,12 @@ def add_full_grid(households: int = 320) -> None:
         floor, room = divmod(rest, 3)
         code = f"BENCH-B{building:02d}"
         if number % 36 == 0:
-            add(BUILDINGS, building_code=code, building_label=f"基准{building}栋", grid_code="BENCH-G300")
+            add(
+                BUILDINGS,
+                building_code=code,
+                building_label=f"基准{building}栋",
+                grid_code="BENCH-G300",
+            )
         flags = frozenset({"dibao", "retiree"}) if number % 10 == 0 else frozenset()
         add(
             HOUSEHOLDS,
@@ -120,7 +125,13 @@ def pages() -> dict[str, list[str]]:
             f"/households/{own.code}/",
             f"/households/{big.code}/",
         ],
-        "bob": ["/", "/register/", "/areas/JY-TY-CY-G01/", f"/households/{own.code}/", "/onboarding/"],
+        "bob": [
+            "/",
+            "/register/",
+            "/areas/JY-TY-CY-G01/",
+            f"/households/{own.code}/",
+            "/onboarding/",
+        ],
         "dave": ["/", "/forms/"],
     }
 
@@ -145,9 +156,7 @@ def measure(repeat: int) -> list[tuple[str, str, int, float, float, int]]:
                 start = time.perf_counter()
                 client.get(path)
                 times.append((time.perf_counter() - start) * 1000)
-            results.append(
-                (username, path, status, statistics.median(times), max(times), queries)
-            )
+            results.append((username, path, status, statistics.median(times), max(times), queries))
     return results
 
 

@@ -145,3 +145,11 @@ def test_an_administrator_cannot_deactivate_themselves(world: World, signed_in):
 def test_people_pages_answer_in_english(world: World, signed_in):
     page = signed_in(world.admin, "en").get("/people/new/").content.decode()
     assert "Add a person" in page and "Latin-1" in page and "添加人员" not in page
+
+
+def test_changes_are_posted_only(world: World, signed_in):
+    client = signed_in(world.admin)
+    for action in ("details", "areas", "password", "active"):
+        assert client.get(f"/person/bob/{action}/").status_code == 405
+    world.bob.refresh_from_db()
+    assert world.bob.is_active and world.bob.areas.exists()

@@ -8,10 +8,15 @@ stored in a message, a cookie or the session.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from server.accounts.models import Role, User
 from server.accounts.selectors import assignable_areas, people_by_role
@@ -90,9 +95,9 @@ def _person_page(
     *,
     created: bool = False,
     shown_password: str | None = None,
-    details: PersonForm | None = None,
-    areas: AreasForm | None = None,
-    password: SetPasswordForm | None = None,
+    details: Form | None = None,
+    areas: Form | None = None,
+    password: Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
     assigned = list(person.areas.order_by("path"))
@@ -125,61 +130,84 @@ def person(request: HttpRequest, username: str) -> HttpResponse:
     return _person_page(request, get_object_or_404(User, username=username))
 
 
-@role_required(ADMIN)
-def person_details(request: HttpRequest, username: str) -> HttpResponse:
-    person = get_object_or_404(User, username=username)
-    form = PersonForm(request.POST)
-    if request.method == "POST" and form.is_valid():
+def _save(
+    request: HttpRequest,
+    person: User,
+    form: Form,
+    save: Callable[[dict[str, Any]], object],
+    done: str,
+    shown_as: str,
+) -> HttpResponse:
+    """Run a service with a valid form's data; a refusal goes back on the form."""
+    if form.is_valid():
         try:
-            user_update(user=person, **form.cleaned_data)
+            save(form.cleaned_data)
         except GridbookError as error:
             form.add_error(FIELD_OF_ERROR.get(error.code), error.message)
         else:
-            messages.success(request, _("The details of %(name)s were saved.") % _named(person))
+            messages.success(request, done % _named(person))
             return redirect("web:person", username=person.username)
     person.refresh_from_db()
-    return _person_page(request, person, details=form, status=400)
+    forms: dict[str, Form | None] = {"details": None, "areas": None, "password": None}
+    forms[shown_as] = form
+    return _person_page(
+        request,
+        person,
+        status=400,
+        details=forms["details"],
+        areas=forms["areas"],
+        password=forms["password"],
+    )
 
 
+@require_POST
+@role_required(ADMIN)
+def person_details(request: HttpRequest, username: str) -> HttpResponse:
+    person = get_object_or_404(User, username=username)
+    return _save(
+        request,
+        person,
+        PersonForm(request.POST),
+        lambda data: user_update(user=person, **data),
+        _("The details of %(name)s were saved."),
+        "details",
+    )
+
+
+@require_POST
 @role_required(ADMIN)
 def person_areas(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username)
-    form = AreasForm(request.POST, areas=Area.objects.filter(is_active=True))
-    if request.method == "POST" and form.is_valid():
-        try:
-            user_assign_areas(user=person, areas=form.cleaned_data["areas"])
-        except GridbookError as error:
-            form.add_error("areas", error.message)
-        else:
-            messages.success(request, _("The areas of %(name)s were saved.") % _named(person))
-            return redirect("web:person", username=person.username)
-    return _person_page(request, person, areas=form, status=400)
+    return _save(
+        request,
+        person,
+        AreasForm(request.POST, areas=Area.objects.filter(is_active=True)),
+        lambda data: user_assign_areas(user=person, areas=data["areas"]),
+        _("The areas of %(name)s were saved."),
+        "areas",
+    )
 
 
+@require_POST
 @role_required(ADMIN)
 def person_password(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username)
-    if request.method != "POST":
-        return redirect("web:person", username=person.username)
     if "generate" in request.POST:
         return _person_page(request, person, shown_password=user_reset_password(user=person))
-    form = SetPasswordForm(request.POST)
-    if form.is_valid():
-        try:
-            user_set_password(user=person, password=form.cleaned_data["password"])
-        except GridbookError as error:
-            form.add_error("password", error.message)
-        else:
-            messages.success(request, _("The password of %(name)s was changed.") % _named(person))
-            return redirect("web:person", username=person.username)
-    return _person_page(request, person, password=form, status=400)
+    return _save(
+        request,
+        person,
+        SetPasswordForm(request.POST),
+        lambda data: user_set_password(user=person, password=data["password"]),
+        _("The password of %(name)s was changed."),
+        "password",
+    )
 
 
+@require_POST
 @role_required(ADMIN)
 def person_active(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username)
-    if request.method != "POST":
-        return redirect("web:person", username=person.username)
     try:
         if request.POST.get("active") == "yes":
             user_reactivate(user=person)

@@ -123,7 +123,8 @@ class HouseholdFilterForm(Form):
 
     def filters(self) -> HouseholdFilters:
         """The filters asked for; a value that is not valid filters nothing."""
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # cleaned_data then holds the valid fields only
+        data = getattr(self, "cleaned_data", {})
         priority = {"yes": True, "no": False}.get(data.get("priority", ""))
         return HouseholdFilters(
             flag=data.get("flag", ""),

@@ -68,6 +68,10 @@ def test_the_grid_page_fits_a_phone(world: World, open_session):
     expect(session.page.locator("table.households tbody tr")).to_have_count(3)
     assert not session.overflows(), "the grid page is wider than a 360 px phone"
     session.screenshot("zh-grid-phone.png")
+    table = session.page.locator(".table-scroll").first
+    table.scroll_into_view_if_needed()
+    assert table.evaluate("element => element.scrollWidth > element.clientWidth")
+    session.screenshot("zh-grid-phone-table.png")
     session.page.goto("/")
     expect(session.page.locator('[data-chart="chart-households"] svg')).to_be_visible()
     assert not session.overflows(), "the home page is wider than a 360 px phone"

@@ -166,3 +166,8 @@ def test_an_inactive_area_is_not_shown(world: World, signed_in):
     world.grid_a2.is_active = False
     world.grid_a2.save()
     assert signed_in(world.admin).get("/areas/CY2/").status_code == 404
+
+
+def test_an_invalid_filter_is_ignored_and_the_valid_ones_kept(world: World, signed_in):
+    page = signed_in(world.alice).get("/areas/CY1/?flag=nope&residence=renter").content.decode()
+    assert household_codes(page) == ["XF-1-201"]

@@ -31,7 +31,10 @@ CHROMIUM_ARGS = [
     "--lang=zh-CN",  # the browser's own widgets (file pickers) in Chinese, as in a district office
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Journeys save screenshots into docs/screenshots/ when GRIDBOOK_SCREENSHOTS is set (`make
+# screenshots`); otherwise into a temporary folder, so a test run leaves the tree unchanged
+# (the pages show the time and random passwords, so every run's pictures differ).
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 
@@ -86,8 +89,11 @@ class Session:
     """One browser context (cookies, language, viewport) with a page, and what it saw: every
     request (all must stay on the live server) and every script error."""
 
-    def __init__(self, browser: object, base_url: str, viewport: dict, locale: str) -> None:
+    def __init__(
+        self, browser: object, base_url: str, viewport: dict, locale: str, screenshots: Path
+    ) -> None:
         self.base_url = base_url
+        self.screenshots = screenshots
         self.context = browser.new_context(  # type: ignore[attr-defined]
             viewport=viewport,
             locale=locale,
@@ -114,8 +120,7 @@ class Session:
         self.page.wait_for_function(
             "[...document.querySelectorAll('[data-chart]')].every(c => c.dataset.ready)"
         )
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / name))
+        self.page.screenshot(path=str(self.screenshots / name))
 
     def overflows(self) -> bool:
         """Does anything make the page wider than the screen (sideways scrolling)?"""
@@ -138,13 +143,27 @@ def world(transactional_db: None) -> World:
     return build_world()
 
 
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if os.environ.get("GRIDBOOK_SCREENSHOTS"):
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return DOCS_SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
+
+
 @pytest.fixture
-def open_session(browser: object, live_server: object) -> Iterator[object]:
+def open_session(browser: object, live_server: object, screenshots: Path) -> Iterator[object]:
     """``open_session(viewport=DESKTOP, locale="zh-CN")`` → a fresh Session."""
     sessions: list[Session] = []
 
     def open_(viewport: dict = DESKTOP, locale: str = "zh-CN") -> Session:
-        session = Session(browser, live_server.url, viewport, locale)  # type: ignore[attr-defined]
+        session = Session(
+            browser,
+            live_server.url,  # type: ignore[attr-defined]
+            viewport,
+            locale,
+            screenshots,
+        )
         sessions.append(session)
         return session
 

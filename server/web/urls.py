@@ -1,19 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from server.web.views import home, imports, misc, people, register
+from server.web.views import home, imports, misc, people, register, signin
 
 app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", signin.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", register.register, name="register"),
     path("areas/<str:code>/", register.area, name="area"),

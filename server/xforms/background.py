@@ -32,21 +32,32 @@ def converts_inline(size: int) -> bool:
 
 
 def form_upload_accept(
-    *, upload: File, file_name: str, user: User | None
+    *, upload: File, file_name: str, user: User | None, expected_form_id: str = ""
 ) -> UploadResult | FormUpload:
-    """Convert now (small files) and return the result, or queue a ``FormUpload``."""
+    """Convert now (small files) and return the result, or queue a ``FormUpload``.
+    ``expected_form_id``: a new version of that form only (``services.form_upload``)."""
     size = upload.size or 0
     check_form_file_size(size)
     if converts_inline(size):
         upload.seek(0)
-        return form_upload(data=upload.read(), file_name=file_name, user=user)
-    return form_upload_enqueue(upload=upload, file_name=file_name, user=user)
+        return form_upload(
+            data=upload.read(),
+            file_name=file_name,
+            user=user,
+            expected_form_id=expected_form_id,
+        )
+    return form_upload_enqueue(
+        upload=upload, file_name=file_name, user=user, expected_form_id=expected_form_id
+    )
 
 
 @transaction.atomic
-def form_upload_enqueue(*, upload: File, file_name: str, user: User | None) -> FormUpload:
+def form_upload_enqueue(
+    *, upload: File, file_name: str, user: User | None, expected_form_id: str = ""
+) -> FormUpload:
     record = FormUpload(id=uuid.uuid4(), file_name=file_name[:255], size=upload.size or 0)
     record.created_by = user
+    record.expected_form_id = expected_form_id
     upload.seek(0)
     record.file.save(file_name, upload, save=False)
     record.save()
@@ -71,7 +82,12 @@ def form_upload_process(*, upload_id: uuid.UUID) -> None:
     try:
         with media_storage().open(str(record.file.name), "rb") as stream:
             data = stream.read()
-        result = form_upload(data=data, file_name=record.file_name, user=record.created_by)
+        result = form_upload(
+            data=data,
+            file_name=record.file_name,
+            user=record.created_by,
+            expected_form_id=record.expected_form_id,
+        )
     except GridbookError as error:
         _finish(record, status=FormUploadStatus.FAILED, **_error_fields(error))
     except Exception:

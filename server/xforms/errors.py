@@ -101,3 +101,17 @@ COLLECTOR_NOT_FOUND = define_error(
     "collector_not_found", 404, _("There is no collector with the username '{username}'.")
 )
 USER_NOT_FOUND = define_error("user_not_found", 404, _("There is no user '{username}'."))
+FORM_UPLOAD_OTHER_FORM = define_error(
+    "form_upload_other_form",
+    400,
+    _(
+        "This file is the form '{found}', not '{expected}': its settings sheet says "
+        "form_id {found}. Upload it from the forms list if it is a new form, or choose the "
+        "spreadsheet of '{expected}'. Nothing was changed."
+    ),
+)
+FORM_STATE_TRANSITION_NOT_ALLOWED = define_error(
+    "form_state_transition_not_allowed",
+    409,
+    _("A form that is {current} cannot become {wanted}. Allowed next: {allowed}."),
+)

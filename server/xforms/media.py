@@ -53,11 +53,33 @@ class MediaStatus:
         return [item.filename for item in self.expected if item.generated]
 
 
+@dataclass(frozen=True)
+class MediaFile:
+    """An expected file with the stored upload, if any (``stored`` is None for register
+    lists and for files still missing)."""
+
+    expected: ExpectedFile
+    stored: FormMedia | None
+
+
 def media_status(form_version: FormVersion) -> MediaStatus:
     """What the version expects, what is uploaded, what is still missing."""
-    attachments = (form_version.schema or {}).get("attachments", [])
     uploaded = set(form_version.media.values_list("filename", flat=True))
-    expected = [
+    return MediaStatus(expected=_expected_files(form_version, uploaded))
+
+
+def media_files(form_version: FormVersion) -> list[MediaFile]:
+    """Every file the version expects, with its stored upload (size, md5, date): one query."""
+    stored = {item.filename: item for item in form_version.media.all()}
+    return [
+        MediaFile(expected=item, stored=stored.get(item.filename))
+        for item in _expected_files(form_version, set(stored))
+    ]
+
+
+def _expected_files(form_version: FormVersion, uploaded: set[str]) -> list[ExpectedFile]:
+    attachments = (form_version.schema or {}).get("attachments", [])
+    return [
         ExpectedFile(
             filename=item["filename"],
             type=item.get("type", "file"),
@@ -66,7 +88,6 @@ def media_status(form_version: FormVersion) -> MediaStatus:
         )
         for item in attachments
     ]
-    return MediaStatus(expected=expected)
 
 
 def form_media_upload(*, form_version: FormVersion, filename: str, upload: File) -> FormMedia:

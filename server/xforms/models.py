@@ -200,12 +200,19 @@ class FormUpload(models.Model):
     The uploaded bytes wait in ``file`` until the conversion ran (then they are removed; the
     version keeps its own copy). ``problems`` holds a failed conversion's problems (records,
     rendered per reader); ``error`` any other refusal as ``{"code", "params"}``.
+    ``expected_form_id``: uploaded as a new version of that form (empty: any form).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     file = models.FileField(upload_to=_upload_to, max_length=300, blank=True)
     file_name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField()
+    expected_form_id = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Set when the file was uploaded as a new version of this form: a file of "
+        "another form is then refused.",
+    )
     status = models.CharField(
         max_length=16, choices=FormUploadStatus.choices, default=FormUploadStatus.QUEUED
     )

@@ -27,6 +27,9 @@ Pure: bytes in, plain JSON-able data out; no ORM, no pyxform. Stored in
         "required": true,         # always required; see "required_when" for an expression
         "required_when": null,    # the XPath of a conditional required, else null
         "relevant": null,         # the XPath of the field's own relevant, else null
+        "constraint": ". > 0",    # the XPath of its constraint, else null
+        "constraint_message": {"zh": "...", "en": "..."},   # per language, {} when none
+        "calculation": null,      # the XPath of a calculate, else null
         "readonly": false,
         "binary": true,           # its value names an attachment of the submission
         "appearance": null,
@@ -43,6 +46,9 @@ Field types: ``text``, ``integer``, ``decimal``, ``date``, ``time``, ``datetime`
 ``start-geopoint``; metadata: ``start``, ``end``, ``today``, ``deviceid``, ``username``,
 ``phonenumber``, ``email``, ``simserial``, ``subscriberid``, ``audit``, ``instanceID``,
 ``instanceName``, ``deprecatedID``.
+
+``constraint``, ``constraint_message`` and ``calculation`` were added within schema version 1:
+versions stored before lack them, so readers use ``.get()``.
 
 Groups and repeats are not fields; a repeat's path is in ``repeats`` and in ``groups``.
 ``attachments`` are the files the form expects beside it, from every ``jr://images/``,
@@ -90,6 +96,7 @@ _META_NAMES = {"instanceID", "instanceName", "deprecatedID", "audit"}
 _ATTACHMENT_URL = re.compile(r"jr://(images|audio|video|file-csv|file)/([^\s'\"<>]+)")
 _SEARCH_APPEARANCE = re.compile(r"search\(\s*'([^']+)'")
 _INSTANCE_IN_NODESET = re.compile(r"^\s*instance\(\s*'([^']+)'\s*\)")
+_ITEXT_REFERENCE = re.compile(r"^\s*jr:itext\('([^']+)'\)\s*$")
 _LANGUAGE_CODE = re.compile(r"\(([^()]+)\)\s*$")
 _CONTROLS = {"input", "select1", "select", "upload", "trigger", "range", "rank", "group", "repeat"}
 
@@ -273,6 +280,9 @@ class _FormReader:
             "required": required == "true()",
             "required_when": required if required not in (None, "true()", "false()") else None,
             "relevant": _attribute(bind, "relevant"),
+            "constraint": _attribute(bind, "constraint"),
+            "constraint_message": self._bind_text(bind, "constraintMsg"),
+            "calculation": _attribute(bind, "calculate"),
             "readonly": _attribute(bind, "readonly") == "true()",
             "binary": _attribute(bind, "type") == "binary",
             "appearance": control.get("appearance") if control is not None else None,
@@ -357,11 +367,19 @@ class _FormReader:
         element = None if control is None else control.find(f"xf:{tag}", NS)
         if element is None:
             return {}
-        match = re.match(r"^\s*jr:itext\('([^']+)'\)\s*$", element.get("ref") or "")
+        match = _ITEXT_REFERENCE.match(element.get("ref") or "")
         if match:
             return self._itext(match.group(1))
         text = _text_of(element)
         return {self.default_language: text} if text else {}
+
+    def _bind_text(self, bind: etree._Element | None, name: str) -> dict[str, str]:
+        """A bind's message (``jr:constraintMsg``) per language, literal or from itext."""
+        value = _attribute(bind, name)
+        if not value:
+            return {}
+        match = _ITEXT_REFERENCE.match(value)
+        return self._itext(match.group(1)) if match else {self.default_language: value}
 
     def _itext(self, text_id: str) -> dict[str, str]:
         return {

@@ -67,11 +67,24 @@ def kind_for_form_id(form_id: str) -> str:
 
 
 def form_upload(
-    *, data: bytes, file_name: str, user: User | None, validate: bool | None = None
+    *,
+    data: bytes,
+    file_name: str,
+    user: User | None,
+    validate: bool | None = None,
+    expected_form_id: str = "",
 ) -> UploadResult:
-    """Convert an uploaded form file and store it as a form version (see the module doc)."""
+    """Convert an uploaded form file and store it as a form version (see the module doc).
+
+    ``expected_form_id``: the file is meant as a new version of that form; a file whose
+    ``form_id`` is another is refused (``form_upload_other_form``) and nothing is stored.
+    """
     check_form_file_size(len(data))
     prepared = prepare_version(data=data, file_name=file_name, validate=validate)
+    if expected_form_id and prepared.form_id != expected_form_id:
+        raise GridbookError(
+            errors.FORM_UPLOAD_OTHER_FORM, found=prepared.form_id, expected=expected_form_id
+        )
     return form_version_create(prepared=prepared, source=data, source_name=file_name, user=user)
 
 
@@ -274,6 +287,39 @@ def _carry_media_over(previous: FormVersion | None, version: FormVersion) -> Non
 
 
 # ------------------------------------------------------------------ states and audiences
+
+
+STATE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    FormState.DRAFT: (FormState.OPEN,),
+    FormState.OPEN: (FormState.CLOSING, FormState.CLOSED),
+    FormState.CLOSING: (FormState.OPEN, FormState.CLOSED),
+    FormState.CLOSED: (FormState.OPEN,),
+}
+"""The life of a form: a draft is tested, then opened; an open form is wound down
+(closing: no longer offered, still accepting submissions) and closed; closing and closed
+forms can be reopened."""
+
+
+def allowed_states(state: str) -> tuple[str, ...]:
+    return STATE_TRANSITIONS.get(state, ())
+
+
+def form_transition(*, form: Form, state: str) -> Form:
+    """Move the form to ``state`` if its life allows it (``STATE_TRANSITIONS``); the same
+    state again is a no-op."""
+    if state not in FormState.values:
+        raise GridbookError(errors.FORM_STATE_UNKNOWN, state=state)
+    with transaction.atomic():
+        current = Form.objects.select_for_update().values_list("state", flat=True).get(pk=form.pk)
+        if state != current and state not in allowed_states(current):
+            allowed = [FormState(name).label for name in allowed_states(current)]
+            raise GridbookError(
+                errors.FORM_STATE_TRANSITION_NOT_ALLOWED,
+                current=FormState(current).label,
+                wanted=FormState(state).label,
+                allowed=", ".join(str(label) for label in allowed) or "-",
+            )
+        return form_set_state(form=form, state=state)
 
 
 def form_set_state(*, form: Form, state: str) -> Form:

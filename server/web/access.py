@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from server.accounts.models import User
@@ -17,14 +17,18 @@ from server.accounts.models import User
 View = Callable[..., HttpResponseBase]
 
 
-def role_required(*roles: str) -> Callable[[View], View]:
-    """Signed in, and one of ``roles``; otherwise 403 (the page's existence is no secret)."""
+def role_required(*roles: str, hidden_from: tuple[str, ...] = ()) -> Callable[[View], View]:
+    """Signed in, and one of ``roles``; otherwise 403 (the page's existence is no secret),
+    or 404 for the roles in ``hidden_from``, for whom the page does not exist at all."""
 
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if cast(User, request.user).role not in roles:
+            role = cast(User, request.user).role
+            if role in hidden_from:
+                raise Http404
+            if role not in roles:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -27,12 +27,12 @@ GRIDS = NavItem(
 )
 MY_GRIDS = NavItem("web:register", _("My grids"), ("/register/", "/areas/", "/households/"))
 IMPORT = NavItem("web:register_import", _("Import register"), ("/import/",))
-FORMS = NavItem("web:forms", _("Forms"), ("/forms/",))
+FORMS = NavItem("web:forms", _("Forms"), ("/forms/", "/form-uploads/"))
 ONBOARDING = NavItem("web:onboarding", _("Set up ODK Collect"), ("/onboarding/",))
 
 NAVIGATION: dict[str, tuple[NavItem, ...]] = {
     Role.ADMINISTRATOR: (HOME, PEOPLE, REGISTER, IMPORT, FORMS),
-    Role.MANAGER: (HOME, GRIDS),
+    Role.MANAGER: (HOME, GRIDS, FORMS),
     Role.DESIGNER: (HOME, FORMS),
     Role.COLLECTOR: (HOME, MY_GRIDS, ONBOARDING),
 }

@@ -80,6 +80,7 @@ class Group:
     labels: Texts
     is_repeat: bool
     appearance: str | None
+    relevant: str | None = None
     children: list[Group | Question] = field(default_factory=list)
 
     is_group = True
@@ -123,13 +124,13 @@ def form_preview(schema: Mapping[str, Any]) -> Preview:
     languages = ordered_languages(schema.get("languages") or ["default"])
     root = f"{schema.get('root') or '/data'}"
     meta_path = f"{root}/meta"
+    named = [*schema.get("fields", []), *schema.get("groups", [])]
+    names = {item["path"]: item["name"] for item in named}
     groups = {
-        group["path"]: _group(group, languages)
+        group["path"]: _group(group, languages, names)
         for group in schema.get("groups", [])
         if not _inside(group["path"], meta_path)
     }
-    named = [*schema.get("fields", []), *schema.get("groups", [])]
-    names = {item["path"]: item["name"] for item in named}
     top = Group(name="", path=root, labels=[], is_repeat=False, appearance=None)
     placed: set[str] = set()
     metadata: list[str] = []
@@ -187,13 +188,14 @@ def _place_ancestors(
     return parent
 
 
-def _group(group: Mapping[str, Any], languages: Sequence[str]) -> Group:
+def _group(group: Mapping[str, Any], languages: Sequence[str], names: Mapping[str, str]) -> Group:
     return Group(
         name=group["name"],
         path=group["path"],
         labels=texts(group.get("labels"), languages),
         is_repeat=bool(group.get("is_repeat")),
         appearance=group.get("appearance"),
+        relevant=readable_expression(group.get("relevant"), names),
     )
 
 

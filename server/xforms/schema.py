@@ -12,7 +12,7 @@ Pure: bytes in, plain JSON-able data out; no ORM, no pyxform. Stored in
       "default_language": "zh",           # "default" for a form without translations
       "repeats": ["/data/grp_needs/needs"],
       "groups": [{"path": "/data/grp_id", "name": "grp_id", "labels": {...},
-                  "repeat": null, "appearance": "field-list"}],
+                  "repeat": null, "appearance": "field-list", "relevant": null}],
       "fields": [{
         "path": "/data/grp_needs/needs/need_photo",   # absolute instance path
         "name": "need_photo",
@@ -47,7 +47,8 @@ Field types: ``text``, ``integer``, ``decimal``, ``date``, ``time``, ``datetime`
 ``phonenumber``, ``email``, ``simserial``, ``subscriberid``, ``audit``, ``instanceID``,
 ``instanceName``, ``deprecatedID``.
 
-``constraint``, ``constraint_message`` and ``calculation`` were added within schema version 1:
+``constraint``, ``constraint_message``, ``calculation`` (fields) and ``relevant`` (groups) were
+added within schema version 1:
 versions stored before lack them, so readers use ``.get()``.
 
 Groups and repeats are not fields; a repeat's path is in ``repeats`` and in ``groups``.
@@ -259,6 +260,7 @@ class _FormReader:
             "repeat": repeat,
             "is_repeat": path in self.repeats,
             "appearance": control.get("appearance") if control is not None else None,
+            "relevant": _attribute(self.binds.get(path), "relevant"),
         }
 
     def _field(self, path: str, *, repeat: str | None, group: str | None) -> dict[str, Any]:

@@ -50,7 +50,10 @@ def test_groups_and_repeats_hold_their_questions_in_the_forms_order() -> None:
     ]
     grp_needs = preview.items[2]
     assert isinstance(grp_needs, Group) and not grp_needs.is_repeat
-    assert grp_needs.children[1].is_repeat
+    needs = grp_needs.children[1]
+    assert isinstance(needs, Group) and needs.is_repeat
+    assert needs.relevant == "${has_needs} = 'yes'"
+    assert grp_needs.relevant is None
     assert preview.question_count == 7
     assert preview.metadata == ["instanceID"]
 

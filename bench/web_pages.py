@@ -52,6 +52,8 @@ def seed() -> None:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", password="Bench-Pass-2026", stdout=open(os.devnull, "w"))  # noqa: SIM115
     add_full_grid()
+    call_command("load_forms", "--no-validate", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    add_full_grid_collector()
 
 
 def add_full_grid(households: int = 320) -> None:
@@ -96,6 +98,15 @@ def add_full_grid(households: int = 320) -> None:
     register_import(parsed=parsed, source=Source.DEMO)
 
 
+def add_full_grid_collector() -> None:
+    """A collector of the 320-household grid: the largest register lists a designer checks."""
+    from server.accounts.services import user_create
+    from server.grids.models import Area
+
+    grid = Area.objects.get(code="BENCH-G300")
+    user_create(username="bench", role="collector", password="Bench-Pass-2026", areas=[grid])
+
+
 def pages() -> dict[str, list[str]]:
     from server.grids.models import Household
 
@@ -112,6 +123,7 @@ def pages() -> dict[str, list[str]]:
             "/areas/JY-TY/",
             "/import/register/",
             "/forms/",
+            "/forms/hh_visit/",
         ],
         "alice": [
             "/",
@@ -124,6 +136,8 @@ def pages() -> dict[str, list[str]]:
             "/areas/BENCH-G300/?q=B05",
             f"/households/{own.code}/",
             f"/households/{big.code}/",
+            "/forms/",
+            "/forms/hh_visit/",
         ],
         "bob": [
             "/",
@@ -132,7 +146,16 @@ def pages() -> dict[str, list[str]]:
             f"/households/{own.code}/",
             "/onboarding/",
         ],
-        "dave": ["/", "/forms/"],
+        "dave": [
+            "/",
+            "/forms/",
+            "/forms/hh_visit/",
+            "/forms/hh_visit/upload/",
+            "/forms/hh_visit/preview/",
+            "/forms/needs_survey/preview/",
+            "/forms/hh_visit/lists/?collector=bob",
+            "/forms/hh_visit/lists/?collector=bench",
+        ],
     }
 
 

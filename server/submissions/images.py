@@ -79,7 +79,7 @@ def inspect_image(file: IO[bytes], claimed: str) -> ImageInfo:
         info = _inspect(file)
     except BadImage:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+    except UnidentifiedImageError:
         raise BadImage("not_an_image", claimed=claimed) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError):
         raise BadImage("not_an_image", claimed=claimed) from None
@@ -95,7 +95,7 @@ def _inspect(file: IO[bytes]) -> ImageInfo:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(file)
-        except Image.DecompressionBombWarning:
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise BadImage("too_many_pixels") from None
     with image:
         width, height = image.size

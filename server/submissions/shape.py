@@ -45,7 +45,9 @@ def forget_shapes() -> None:
 
 def shape_from_schema(schema: dict[str, Any]) -> Shape:
     fields = list(_fields(schema.get("fields", [])))
-    files = frozenset(path for path, spec in fields if _is_file(spec))
+    files = frozenset(path for path, spec in fields if _is_file(spec)) | frozenset(
+        _paths(schema.get("binary_fields", []))
+    )
     images = frozenset(path for path, spec in fields if _is_file(spec) and _is_image(spec))
     repeats = frozenset(_paths(schema.get("repeats", [])))
     return Shape(repeats=repeats, file_fields=files, image_fields=images)
@@ -67,7 +69,7 @@ def _fields(fields: Any) -> Iterable[tuple[str, dict[str, Any]]]:
 
 
 def _is_file(spec: dict[str, Any]) -> bool:
-    return str(spec.get("type", "")).lower() in FILE_TYPES
+    return spec.get("binary") is True or str(spec.get("type", "")).lower() in FILE_TYPES
 
 
 def _is_image(spec: dict[str, Any]) -> bool:

@@ -29,11 +29,11 @@ COLLECT_XML = """<?xml version='1.0' ?><data id="hh_visit" version="2026112301"
 <orx:instanceName>CY1-王**</orx:instanceName></orx:meta></data>""".encode()
 
 WEB_FORMS_XML = (
-    '<data id="hh_visit" version="2026112301"><grp_id><grid>CY1</grid></grp_id>'
-    "<grp_needs><needs><need_category>eldercare</need_category></needs>"
-    "<needs><need_category>repair</need_category></needs></grp_needs>"
-    "<meta><instanceID>uuid:1</instanceID><deprecatedID>uuid:0</deprecatedID></meta></data>"
-).encode()
+    b'<data id="hh_visit" version="2026112301"><grp_id><grid>CY1</grid></grp_id>'
+    b"<grp_needs><needs><need_category>eldercare</need_category></needs>"
+    b"<needs><need_category>repair</need_category></needs></grp_needs>"
+    b"<meta><instanceID>uuid:1</instanceID><deprecatedID>uuid:0</deprecatedID></meta></data>"
+)
 
 
 def test_collect_output_reads_by_local_names() -> None:

@@ -1,0 +1,72 @@
+"""Phones on a bad network send the same submission several times at once (a retry while the
+first request is still running). Against a live server, real threads, each answered 201, and
+exactly one submission with one copy of its photo is stored. (On SQLite writers queue; the
+test means most on PostgreSQL, where CI runs it.)"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import requests
+from requests.auth import HTTPDigestAuth
+
+from server.submissions.models import Attachment, Submission
+from server.xforms.models import FormVersion
+from tests.conftest import PASSWORD, World
+from tests.openrosa.collect import USER_AGENT, Part, multipart
+from tests.openrosa.conftest import photo, upload_visit_form, visit_xml
+from tests.openrosa.test_submission import stored_keys
+
+SENDERS = 8
+
+
+@pytest.fixture
+def open_visit_form(transactional_db: None, world: World) -> FormVersion:
+    from server.xforms.services import form_publish, form_set_state
+
+    version = upload_visit_form(world)
+    form_set_state(form=version.form, state="open")
+    form_publish(form=version.form, area=world.community_a)
+    return version
+
+
+def send(url: str, body: bytes, content_type: str) -> int:
+    session = requests.Session()
+    session.auth = HTTPDigestAuth("bob", PASSWORD)  # requests' own Digest: an outside client
+    headers = {"X-OpenRosa-Version": "1.0", "User-Agent": USER_AGENT}
+    head = session.head(url, headers=headers, timeout=60)
+    assert head.status_code == 204
+    response = session.post(
+        url, data=body, headers=headers | {"Content-Type": content_type}, timeout=60
+    )
+    return response.status_code
+
+
+@pytest.mark.slow
+def test_identical_posts_at_the_same_time_store_one_submission(
+    live_server,
+    open_visit_form: FormVersion,  # type: ignore[no-untyped-def]
+) -> None:
+    door = photo(1280, 960)
+    xml = visit_xml(open_visit_form)
+    body, content_type = multipart(xml, [Part("1763859601123.jpg", door)])
+    url = f"{live_server.url}/submission?deviceID=collect%3AXk3pQ9wLm2Rt7vB1"
+    start = threading.Barrier(SENDERS)
+    statuses: list[int] = []
+
+    def worker() -> None:
+        start.wait()
+        statuses.append(send(url, body, content_type))
+
+    threads = [threading.Thread(target=worker) for _ in range(SENDERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+    assert statuses == [201] * SENDERS
+    assert Submission.objects.count() == 1
+    attachment = Attachment.objects.get()
+    assert attachment.present
+    assert stored_keys() == [attachment.file.name]  # the losers removed their copies

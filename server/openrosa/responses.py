@@ -7,7 +7,6 @@ from typing import TypeVar
 
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.utils.http import http_date
 from lxml import etree
 
 from server.core.errors import GridbookError
@@ -19,9 +18,9 @@ R = TypeVar("R", bound=HttpResponseBase)
 
 
 def openrosa_headers(response: R) -> R:
-    """What every OpenRosa response carries; and no cookie, ever."""
+    """What every OpenRosa response carries; and no cookie, ever. (``Date`` is added by the
+    HTTP server, gunicorn or Django's own; setting it here too would send it twice.)"""
     response["X-OpenRosa-Version"] = OPENROSA_VERSION
-    response.setdefault("Date", http_date())
     response.cookies.clear()
     return response
 

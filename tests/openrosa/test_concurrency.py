@@ -37,6 +37,8 @@ def send(url: str, body: bytes, content_type: str) -> int:
     headers = {"X-OpenRosa-Version": "1.0", "User-Agent": USER_AGENT}
     head = session.head(url, headers=headers, timeout=60)
     assert head.status_code == 204
+    assert head.headers["X-OpenRosa-Accept-Content-Length"] == "100000000"
+    assert "Date" in head.headers and "," not in head.headers["Date"].split(" ", 1)[1]
     response = session.post(
         url, data=body, headers=headers | {"Content-Type": content_type}, timeout=60
     )

@@ -47,7 +47,6 @@ def test_digest_with_the_right_password_passes_in_one_extra_round_trip(
     assert collect.round_trips == [2]  # the challenge, then the answer
     assert int(response.headers["X-OpenRosa-Accept-Content-Length"]) == 100_000_000
     assert response.headers["X-OpenRosa-Version"] == "1.0"
-    assert "Date" in response.headers
 
 
 def test_after_one_challenge_collect_authenticates_preemptively(collect: CollectClient) -> None:

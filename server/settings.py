@@ -90,6 +90,12 @@ try:
     )
     TASKS_BACKEND = env_choice("GRIDBOOK_TASKS", "database", ("database", "immediate"))
     LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+
+    # Forms (server/xforms): ODK Validate policy and upload limits.
+    GRIDBOOK_ODK_VALIDATE = env_choice("GRIDBOOK_ODK_VALIDATE", "auto", ("auto", "required", "off"))
+    GRIDBOOK_FORM_MAX_MB = env_int("GRIDBOOK_FORM_MAX_MB", 10, minimum=1, maximum=200)
+    GRIDBOOK_FORM_INLINE_MAX_KB = env_int("GRIDBOOK_FORM_INLINE_MAX_KB", 64, minimum=0)
+    GRIDBOOK_FORM_MEDIA_MAX_MB = env_int("GRIDBOOK_FORM_MEDIA_MAX_MB", 100, minimum=1)
 except ConfigError as config_error:
     _fail(config_error)
 

@@ -63,9 +63,3 @@ def manifest_document(entries: Iterable[ManifestEntry]) -> bytes:
         _text(media, "hash", f"md5:{entry.md5}")
         _text(media, "downloadUrl", entry.download_url)
     return _serialise(root)
-
-
-def uses_attachments(xform: bytes) -> bool:
-    """Does a form refer to any file (``jr://images/…``, ``jr://file-csv/…``)? Then the form
-    list gives it a manifest URL."""
-    return b"jr://" in xform

@@ -17,7 +17,7 @@ from server.openrosa.endpoint import collect_endpoint, device_id, user_agent
 from server.openrosa.responses import message_response, xml_response
 from server.openrosa.submission_parts import submission_parts
 from server.submissions.services import Received, Sender, submission_receive
-from server.xforms.models import FormVersion
+from server.xforms.models import Form, FormVersion
 
 
 def _forms():  # type: ignore[no-untyped-def]
@@ -40,16 +40,30 @@ def form_list(request: HttpRequest, user: User) -> HttpResponse:
     wanted = request.GET.get("formID")
     if wanted:
         offered = offered.filter(form_id=wanted)
-    entries = [_form_list_entry(request, form.current_version) for form in offered]
+    forms = list(offered)
+    with_files = _versions_with_files([form.current_version_id for form in forms])
+    entries = [
+        _form_list_entry(request, form, form.current_version_id in with_files) for form in forms
+    ]
     return xml_response(documents.form_list_document(entries))
 
 
-def _form_list_entry(request: HttpRequest, version: FormVersion) -> documents.FormListEntry:
-    form_id, number = version.form.form_id, version.version
-    has_files = documents.uses_attachments(bytes(version.xml))
+def _versions_with_files(version_ids: list[int | None]) -> set[int]:
+    """Which versions expect files beside them (one query, whatever the number of forms):
+    only those get a manifest URL, as ODK Central does."""
+    if not version_ids:
+        return set()
+    rows = FormVersion.objects.filter(pk__in=version_ids).values_list("pk", "schema__attachments")
+    return {pk for pk, attachments in rows if attachments}
+
+
+def _form_list_entry(request: HttpRequest, form: Form, has_files: bool) -> documents.FormListEntry:
+    version = form.current_version
+    assert version is not None  # forms_for_collector lists forms with a version only
+    form_id, number = form.form_id, version.version
     return documents.FormListEntry(
         form_id=form_id,
-        name=version.title or version.form.title,
+        name=version.title or form.title,
         version=number,
         md5=version.xml_md5,
         download_url=_url(request, "form-xml", form_id=form_id, version=number),
@@ -60,12 +74,13 @@ def _form_list_entry(request: HttpRequest, version: FormVersion) -> documents.Fo
 
 
 def _offered_version(user: User, form_id: str, version: str) -> FormVersion:
+    """A version of a form this collector may fetch (offered now, or closing)."""
     found = (
         FormVersion.objects.select_related("form")
-        .filter(form__in=_forms().forms_for_collector(user), form__form_id=form_id, version=version)
+        .filter(form__form_id=form_id, version=version)
         .first()
     )
-    if found is None:
+    if found is None or not _forms().form_visible_to(user=user, form=found.form):
         raise GridbookError(errors.FORM_NOT_AVAILABLE, form_id=form_id, version=version)
     return found
 

@@ -12,18 +12,15 @@ from django.utils.translation import gettext
 from server.accounts.collector_devices import Activity
 from server.accounts.models import User
 from server.core.errors import GridbookError
+from server.core.storage import md5_hex
 from server.openrosa import documents, errors
 from server.openrosa.endpoint import collect_endpoint, device_id, user_agent
 from server.openrosa.responses import message_response, xml_response
 from server.openrosa.submission_parts import submission_parts
 from server.submissions.services import Received, Sender, submission_receive
+from server.xforms import selectors as forms
 from server.xforms.models import Form, FormVersion
-
-
-def _forms():  # type: ignore[no-untyped-def]
-    from server.xforms import selectors
-
-    return selectors
+from server.xforms.register_lists import register_list as build_register_list
 
 
 def _url(request: HttpRequest, name: str, **kwargs: str) -> str:
@@ -36,14 +33,14 @@ def _url(request: HttpRequest, name: str, **kwargs: str) -> str:
 
 @collect_endpoint("GET", activity=Activity.FORM_LIST)
 def form_list(request: HttpRequest, user: User) -> HttpResponse:
-    offered = _forms().forms_for_collector(user)
+    offered = forms.forms_for_collector(user)
     wanted = request.GET.get("formID")
     if wanted:
         offered = offered.filter(form_id=wanted)
-    forms = list(offered)
-    with_files = _versions_with_files([form.current_version_id for form in forms])
+    listed = list(offered)
+    with_files = _versions_with_files([form.current_version_id for form in listed])
     entries = [
-        _form_list_entry(request, form, form.current_version_id in with_files) for form in forms
+        _form_list_entry(request, form, form.current_version_id in with_files) for form in listed
     ]
     return xml_response(documents.form_list_document(entries))
 
@@ -80,7 +77,7 @@ def _offered_version(user: User, form_id: str, version: str) -> FormVersion:
         .filter(form__form_id=form_id, version=version)
         .first()
     )
-    if found is None or not _forms().form_visible_to(user=user, form=found.form):
+    if found is None or not forms.form_visible_to(user=user, form=found.form):
         raise GridbookError(errors.FORM_NOT_AVAILABLE, form_id=form_id, version=version)
     return found
 
@@ -106,7 +103,7 @@ def manifest(request: HttpRequest, user: User, form_id: str, version: str) -> Ht
                 request, "form-media", form_id=form_id, version=version, filename=item.filename
             ),
         )
-        for item in _forms().manifest_for(form_version=found, user=user)
+        for item in forms.manifest_for(form_version=found, user=user)
     ]
     return xml_response(documents.manifest_document(entries))
 
@@ -116,7 +113,7 @@ def form_media(
     request: HttpRequest, user: User, form_id: str, version: str, filename: str
 ) -> HttpResponse | FileResponse:
     found = _offered_version(user, form_id, version)
-    payload = _forms().media_payload(form_version=found, filename=filename, user=user)
+    payload = forms.media_payload(form_version=found, filename=filename, user=user)
     if payload is None:
         raise GridbookError(errors.FILE_NOT_AVAILABLE, filename=filename)
     response = FileResponse(payload.open(), content_type=payload.content_type or None)
@@ -127,9 +124,6 @@ def form_media(
 
 @collect_endpoint("GET")
 def register_list(request: HttpRequest, user: User, filename: str) -> HttpResponse:
-    from server.core.storage import md5_hex
-    from server.xforms.register_lists import register_list as build_register_list
-
     content = build_register_list(user=user, filename=filename)
     if content is None:
         raise GridbookError(errors.FILE_NOT_AVAILABLE, filename=filename)

@@ -34,6 +34,7 @@ from server.submissions.attachments import (
 from server.submissions.models import Attachment, Submission
 from server.submissions.shape import Shape, shape_of
 from server.xforms.models import Form, FormVersion
+from server.xforms.selectors import version_for_submission
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,6 @@ def _envelope(xml: bytes) -> parsing.Envelope:
 
 
 def _form_and_version(envelope: parsing.Envelope, user: User) -> tuple[Form, FormVersion]:
-    from server.xforms.selectors import version_for_submission
-
     version = version_for_submission(form_id=envelope.form_id, version=envelope.version)
     form = version.form if version is not None else _known_form(envelope.form_id)
     if not selectors.collector_may_submit(user, form):

@@ -155,6 +155,13 @@ class CollectClient:
     def head(self, path: str, **extra: Any) -> Any:
         return self.request("HEAD", path, **extra)
 
+    def request_submission(
+        self, xml: bytes, parts: Sequence[Part] = (), *, incomplete: bool = False
+    ) -> Any:
+        """The POST alone (after an earlier HEAD), as Collect sends the next form of a batch."""
+        body, content_type = multipart(xml, parts, incomplete=incomplete)
+        return self.request("POST", "submission", data=body, content_type=content_type)
+
     def submit(
         self, xml: bytes, parts: Sequence[Part] = (), *, incomplete: bool = False, **extra: Any
     ) -> Any:

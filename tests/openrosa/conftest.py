@@ -47,12 +47,28 @@ VISIT_FORM = """
 
 @pytest.fixture(autouse=True)
 def _fresh_process_memory() -> Iterator[None]:
-    """Per-process memories (device writes, schema shapes) start empty in every test."""
+    """Per-process memories (device writes, schema shapes) start empty in every test, and so
+    does the submissions/ tree of the media storage (the database is rolled back after each
+    test; the files earlier tests stored would otherwise look like orphans)."""
     forget_recent_writes()
     forget_shapes()
+    remove_submission_files()
     yield
     forget_recent_writes()
     forget_shapes()
+
+
+def remove_submission_files() -> None:
+    from server.core.storage import media_storage
+    from server.submissions.pruning import _files_below
+
+    storage = media_storage()
+    try:
+        keys = list(_files_below("submissions"))
+    except FileNotFoundError:
+        return
+    for key in keys:
+        storage.delete(key)
 
 
 def upload_visit_form(world: World, version: str = "2026112301") -> FormVersion:

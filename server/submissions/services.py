@@ -14,7 +14,7 @@ loses the insert, removes its own files and continues as a resubmission.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -137,7 +137,7 @@ def _create(incoming: _Incoming) -> Received:
         with transaction.atomic():
             submission = _insert(incoming, previous, checked, keys)
     except IntegrityError:
-        discard(keys.values())
+        _discard_unreferenced(keys.values())
         return _after_lost_race(incoming)
     _enqueue_processing(submission)
     stored = tuple(item.name for item in checked)
@@ -262,7 +262,7 @@ def _add_missing_attachments(existing: Submission, incoming: _Incoming) -> Recei
     with transaction.atomic():
         stored = [item.name for item in checked if _mark_present(existing, item, keys[item.name])]
         _recount(existing)
-    discard(keys[name] for name in keys if name not in stored)
+    _discard_unreferenced(keys[name] for name in keys if name not in stored)
     if stored:
         _enqueue_processing(existing)
     still_missing = tuple(name for name in missing if name not in stored)
@@ -286,6 +286,16 @@ def _recount(submission: Submission) -> None:
     present = Attachment.objects.filter(submission=submission, present=True).count()
     Submission.objects.filter(pk=submission.pk).update(attachments_present=present)
     submission.attachments_present = present
+
+
+def _discard_unreferenced(keys: Iterable[str]) -> None:
+    """Remove the files a request wrote but no row refers to. Identical content has the
+    same key: on S3 the twin that won the race may have written (and committed) that very
+    key, which must survive. Called after the winner's commit (our insert waited for it)."""
+    wanted = set(keys)
+    if wanted:
+        referenced = Attachment.objects.filter(file__in=wanted).values_list("file", flat=True)
+        discard(wanted - set(referenced))
 
 
 def _enqueue_processing(submission: Submission) -> None:

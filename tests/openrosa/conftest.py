@@ -15,12 +15,12 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 from PIL import Image
-from server.xforms.services import form_publish, form_set_state, form_upload
-from server.xforms.xlsform import xlsx_from_markdown
 
 from server.accounts.collector_devices import forget_recent_writes
 from server.submissions.shape import forget_shapes
 from server.xforms.models import FormVersion
+from server.xforms.services import form_publish, form_set_state, form_upload
+from server.xforms.xlsform import xlsx_from_markdown
 from tests.conftest import PASSWORD, World
 from tests.openrosa.collect import CollectClient
 

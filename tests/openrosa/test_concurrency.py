@@ -62,6 +62,17 @@ def test_identical_posts_at_the_same_time_store_one_submission(
     xml = visit_xml(open_visit_form)
     body, content_type = multipart(xml, [Part("1763859601123.jpg", door)])
     url = f"{live_server.url}/submission?deviceID=collect%3AXk3pQ9wLm2Rt7vB1"
+    statuses = send_all_at_once(url, body, content_type)
+
+    assert statuses == [201] * SENDERS
+    assert Submission.objects.count() == 1
+    attachment = Attachment.objects.get()
+    assert attachment.present
+    # One photo and its thumbnail: the losers removed their copies of the photo.
+    assert stored_keys() == sorted([attachment.file.name, attachment.thumbnail.name])
+
+
+def send_all_at_once(url: str, body: bytes, content_type: str) -> list[int]:
     start = threading.Barrier(SENDERS)
     statuses: list[int] = []
 
@@ -74,10 +85,25 @@ def test_identical_posts_at_the_same_time_store_one_submission(
         thread.start()
     for thread in threads:
         thread.join(120)
+    return statuses
 
-    assert statuses == [201] * SENDERS
-    assert Submission.objects.count() == 1
-    attachment = Attachment.objects.get()
-    assert attachment.present
-    # One photo and its thumbnail: the losers removed their copies of the photo.
-    assert stored_keys() == sorted([attachment.file.name, attachment.thumbnail.name])
+
+@pytest.mark.slow
+def test_the_last_part_of_a_split_upload_sent_many_times_at_once_is_stored_once(
+    live_server,
+    open_visit_form: FormVersion,  # type: ignore[no-untyped-def]
+) -> None:
+    xml = visit_xml(open_visit_form, door_photo="door.jpg", need_photos=("need.jpg",))
+    url = f"{live_server.url}/submission?deviceID=collect%3AXk3pQ9wLm2Rt7vB1"
+    first, first_type = multipart(xml, [Part("door.jpg", photo())], incomplete=True)
+    assert send(url, first, first_type) == 201
+    need = photo(800, 600, (0, 90, 200))
+    last, last_type = multipart(xml, [Part("need.jpg", need)])
+
+    assert send_all_at_once(url, last, last_type) == [201] * SENDERS
+
+    submission = Submission.objects.get()
+    assert submission.is_complete and submission.attachments_present == 2
+    files = [attachment.file.name for attachment in Attachment.objects.all()]
+    thumbnails = [attachment.thumbnail.name for attachment in Attachment.objects.all()]
+    assert stored_keys() == sorted(files + thumbnails)

@@ -48,9 +48,10 @@ def form_list(request: HttpRequest, user: User) -> HttpResponse:
 def _versions_with_files(version_ids: list[int | None]) -> set[int]:
     """Which versions expect files beside them (one query, whatever the number of forms):
     only those get a manifest URL, as ODK Central does."""
-    if not version_ids:
+    wanted = [pk for pk in version_ids if pk is not None]
+    if not wanted:
         return set()
-    rows = FormVersion.objects.filter(pk__in=version_ids).values_list("pk", "schema__attachments")
+    rows = FormVersion.objects.filter(pk__in=wanted).values_list("pk", "schema__attachments")
     return {pk for pk, attachments in rows if attachments}
 
 

@@ -132,10 +132,11 @@ def _known_form(form_id: str) -> Form:
 def _create(incoming: _Incoming) -> Received:
     previous = _edited_submission(incoming)
     checked = check_files(incoming.references, incoming.files, incoming.files.keys())
+    fields = _submission_fields(incoming, previous)  # reads (the grid) before the transaction
     keys = store_files(incoming.form.form_id, incoming.envelope.instance_id, checked)
     try:
         with transaction.atomic():
-            submission = _insert(incoming, previous, checked, keys)
+            submission = _insert(incoming, fields, checked, keys)
     except IntegrityError:
         _discard_unreferenced(keys.values())
         return _after_lost_race(incoming)
@@ -170,18 +171,19 @@ def _edited_submission(incoming: _Incoming) -> Submission | None:
 
 def _insert(
     incoming: _Incoming,
-    previous: Submission | None,
+    fields: dict[str, object],
     checked: Sequence[CheckedFile],
     keys: Mapping[str, str],
 ) -> Submission:
-    if previous is not None:
+    previous = fields["supersedes"]
+    if isinstance(previous, Submission):
         updated = Submission.objects.filter(pk=previous.pk, is_current=True).update(
             is_current=False
         )
         if not updated:
             raise IntegrityError("the edited version is no longer current")
     submission = Submission.objects.create(
-        **_submission_fields(incoming, previous),
+        **fields,
         attachments_expected=len(incoming.references),
         attachments_present=len(keys),
     )

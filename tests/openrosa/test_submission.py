@@ -284,3 +284,23 @@ def test_a_token_url_submits_as_its_collector(
     phone = CollectClient(client, prefix=f"/key/{collector_token_issue(user=world.bob)}")
     assert phone.submit(visit_xml(visit_form, door_photo=None)).status_code == 201
     assert Submission.objects.get().submitted_by == world.bob
+
+
+def test_a_large_photo_streams_to_disk_and_is_hashed_on_the_way(
+    bob_phone: CollectClient, visit_form: FormVersion
+) -> None:
+    import io
+    import os
+
+    from PIL import Image
+
+    noise = Image.frombytes("RGB", (1600, 1600), os.urandom(1600 * 1600 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, format="JPEG", quality=95)
+    big = buffer.getvalue()
+    assert len(big) > 2_621_440  # above FILE_UPLOAD_MAX_MEMORY_SIZE: a temporary file
+    response = bob_phone.submit(visit_xml(visit_form), [Part("1763859601123.jpg", big)])
+    assert response.status_code == 201
+    attachment = Attachment.objects.get()
+    assert attachment.md5 == md5_hex(big) and attachment.size == len(big)
+    assert stored_bytes(attachment) == big

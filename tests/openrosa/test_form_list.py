@@ -47,22 +47,22 @@ PLAIN_FORM = """
 """
 
 
-def xforms(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def entries(response, root_tag: str, entry_tag: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """The entries of an OpenRosa document, each as {element name: text}."""
     root = etree.fromstring(response.content)
-    assert root.tag == f"{LIST_NS}xforms"
+    assert root.tag == root_tag
     return [
-        {etree.QName(child).localname: child.text or "" for child in xform}
-        for xform in root.findall(f"{LIST_NS}xform")
+        {etree.QName(child).localname: child.text or "" for child in entry}
+        for entry in root.findall(entry_tag)
     ]
+
+
+def xforms(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    return entries(response, f"{LIST_NS}xforms", f"{LIST_NS}xform")
 
 
 def media_files(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    root = etree.fromstring(response.content)
-    assert root.tag == f"{MANIFEST_NS}manifest"
-    return [
-        {etree.QName(child).localname: child.text or "" for child in media}
-        for media in root.findall(f"{MANIFEST_NS}mediaFile")
-    ]
+    return entries(response, f"{MANIFEST_NS}manifest", f"{MANIFEST_NS}mediaFile")
 
 
 def publish(world: World, md: str) -> FormVersion:

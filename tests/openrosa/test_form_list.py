@@ -12,12 +12,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
-from server.xforms.services import form_publish, form_set_state
-from server.xforms.xlsform import xlsx_from_markdown
 
 from server.accounts.collector_tokens import collector_token_issue
 from server.accounts.models import CollectorDevice
 from server.xforms.models import FormVersion
+from server.xforms.services import form_publish, form_set_state
+from server.xforms.xlsform import xlsx_from_markdown
 from tests.conftest import PASSWORD, World
 from tests.openrosa.collect import CollectClient
 

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 ENGINE := tests/e2e/engine
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format check-messages messages test-faults worker bench clean help venv engine
+.PHONY: run test lint format check-messages messages test-faults worker bench clean help venv engine vendor-static screenshots
 
 help:
 	@echo "make run          set up and start Gridbook on http://0.0.0.0:$${PORT:-8000}/ (demo data)"
@@ -15,6 +15,8 @@ help:
 	@echo "make test-faults  run the slow fault-injection tests (stops PostgreSQL / S3)"
 	@echo "make lint         ruff + mypy;  make format  reformat the code"
 	@echo "make messages     extract and compile translations"
+	@echo "make screenshots  run the browser journeys and save docs/screenshots/*.png"
+	@echo "make vendor-static  re-fetch the pinned htmx and ECharts (scripts/vendor_static.sh --check verifies)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +59,12 @@ test-faults: $(STAMP) engine
 
 bench: $(STAMP)
 	@echo "Benchmarks live in bench/ (see bench/README.md); they are not part of the test suite."
+
+screenshots: $(STAMP)
+	GRIDBOOK_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
+
+vendor-static:
+	bash scripts/vendor_static.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache $(ENGINE)/node_modules

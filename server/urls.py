@@ -11,5 +11,6 @@ urlpatterns = [
     # ODK Collect: <server>/formList … and <server>/key/<token>/formList … (server/openrosa).
     path("key/<str:token>/", include((openrosa_patterns, "openrosa"), namespace="openrosa-key")),
     path("", include((openrosa_patterns, "openrosa"), namespace="openrosa")),
+    path("api/v1/", include("server.api.urls")),
     path("", include("server.web.urls")),
 ]

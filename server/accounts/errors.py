@@ -37,3 +37,19 @@ TOKEN_NOT_COLLECTOR = define_error(
     400,
     _("Only collectors get a phone token and QR code; {username} is not a collector."),
 )
+CANNOT_DEACTIVATE_SELF = define_error(
+    "cannot_deactivate_self", 400, _("You cannot deactivate your own account.")
+)
+LAST_ADMINISTRATOR = define_error(
+    "last_administrator",
+    400,
+    _("{username} is the last active administrator; make another administrator first."),
+)
+ROLE_CHANGE_KEEPS_AREAS = define_error(
+    "role_change_keeps_areas",
+    400,
+    _(
+        "{username} still has assigned areas that a {role} cannot have; remove them before "
+        "changing the role."
+    ),
+)

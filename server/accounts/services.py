@@ -101,3 +101,68 @@ def user_assign_areas(*, user: User, areas: Iterable[Area]) -> None:
     AreaAssignment.objects.bulk_create(
         [AreaAssignment(user=user, area=area) for area in wanted if area.pk not in existing]
     )
+
+
+def _role_fits_areas(role: str, areas: Iterable[Area]) -> bool:
+    held = list(areas)
+    if role == Role.COLLECTOR:
+        return all(area.level == AreaLevel.GRID for area in held)
+    return role == Role.MANAGER or not held
+
+
+@transaction.atomic
+def user_update(
+    *, user: User, full_name: str, phone: str, role: str, language: str | None = None
+) -> User:
+    """Change a person's details. A role change keeps the areas only if the new role may hold
+    them; a collector's Digest secret goes with the collector role (a new collector needs a
+    password set before ODK Collect can sign in)."""
+    if role != user.role:
+        if not _role_fits_areas(role, user.areas.all()):
+            raise GridbookError(
+                errors.ROLE_CHANGE_KEEPS_AREAS, username=user.username, role=Role(role).label
+            )
+        if user.role == Role.ADMINISTRATOR:
+            _ensure_another_administrator(user)
+        user.role = role
+        user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+        if role != Role.COLLECTOR:
+            DigestCredential.objects.filter(user=user).delete()
+    user.full_name, user.phone = full_name, phone
+    if language:
+        user.language = language
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def _ensure_another_administrator(user: User) -> None:
+    others = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).exclude(pk=user.pk)
+    if not others.exists():
+        raise GridbookError(errors.LAST_ADMINISTRATOR, username=user.username)
+
+
+@transaction.atomic
+def user_reset_password(*, user: User) -> str:
+    """Give the person a new random password (to be shown once) and return it."""
+    password = generate_password()
+    user_set_password(user=user, password=password, validate=False)
+    return password
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User) -> None:
+    """Stop a person from signing in anywhere (web, ODK Collect, API); their records and
+    assignments stay, so reactivating restores everything."""
+    if user.pk == by.pk:
+        raise GridbookError(errors.CANNOT_DEACTIVATE_SELF)
+    if user.role == Role.ADMINISTRATOR:
+        _ensure_another_administrator(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def user_reactivate(*, user: User) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])

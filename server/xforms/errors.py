@@ -97,3 +97,7 @@ REGISTER_LIST_UNKNOWN = define_error(
     404,
     _("'{filename}' is not a register list. Register lists: {names}."),
 )
+COLLECTOR_NOT_FOUND = define_error(
+    "collector_not_found", 404, _("There is no collector with the username '{username}'.")
+)
+USER_NOT_FOUND = define_error("user_not_found", 404, _("There is no user '{username}'."))

@@ -8,6 +8,8 @@ XForm XML. Older versions keep accepting submissions and stay downloadable.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -177,3 +179,58 @@ class FormPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form_id} → {self.area_id}"
+
+
+class FormUploadStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Converting")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def _upload_to(instance: FormUpload, filename: str) -> str:
+    from server.core.storage import safe_file_name, storage_key
+
+    return storage_key("form-uploads", str(instance.pk), safe_file_name(filename, fallback="form"))
+
+
+class FormUpload(models.Model):
+    """A large form file converted in the background, with its status for the uploader.
+
+    The uploaded bytes wait in ``file`` until the conversion ran (then they are removed; the
+    version keeps its own copy). ``problems`` holds a failed conversion's problems (records,
+    rendered per reader); ``error`` any other refusal as ``{"code", "params"}``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file = models.FileField(upload_to=_upload_to, max_length=300, blank=True)
+    file_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    status = models.CharField(
+        max_length=16, choices=FormUploadStatus.choices, default=FormUploadStatus.QUEUED
+    )
+    problems = models.JSONField(default=list, blank=True)
+    error = models.JSONField(default=dict, blank=True)
+    version = models.ForeignKey(
+        FormVersion, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_version = models.BooleanField(null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("form upload")
+        verbose_name_plural = _("form uploads")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=FormUploadStatus.values), name="form_upload_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"

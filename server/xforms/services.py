@@ -115,12 +115,16 @@ def prepared_from(conversion: Conversion) -> PreparedVersion:
 
 
 def conversion_error(problems: list[Problem]) -> GridbookError:
-    return GridbookError(
+    """``form_not_converted`` with every problem in ``details.problems``; the problems
+    themselves ride along as ``error.problem_records`` (to store and render later)."""
+    error = GridbookError(
         errors.FORM_NOT_CONVERTED,
         count=len(problems),
         first=lazy_message(problems[0]) if problems else "",
         problems=[problem.as_json() for problem in problems],
     )
+    error.problem_records = [problem.as_record() for problem in problems]  # type: ignore[attr-defined]
+    return error
 
 
 def form_version_create(
@@ -212,7 +216,7 @@ def _create_version(
             "created_by": user,
         },
     )
-    form = Form.objects.select_for_update().select_related("current_version").get(pk=form.pk)
+    form = Form.objects.select_for_update().get(pk=form.pk)  # one upload of a form at a time
     previous = form.current_version
     if previous is not None:
         _check_newer(form, prepared.version)

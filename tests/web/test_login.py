@@ -40,3 +40,18 @@ def test_signing_in_shows_the_home_page_of_the_role(client, world: World) -> Non
     page = response.content.decode()
     assert "欢迎，李爱丽" in page
     assert "长源社区" in page and "滨河社区" not in page
+
+
+def test_signing_in_applies_the_preferred_language(client, world: World) -> None:
+    world.bob.language = "en"
+    world.bob.save()
+    client.post("/login/", {"username": "bob", "password": PASSWORD})
+    assert "Welcome, 鲍明" in client.get("/").content.decode()
+
+
+def test_a_language_chosen_on_this_browser_wins(client, world: World) -> None:
+    world.bob.language = "en"
+    world.bob.save()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/login/"})
+    client.post("/login/", {"username": "bob", "password": PASSWORD})
+    assert "欢迎，鲍明" in client.get("/").content.decode()

@@ -1,0 +1,1 @@
+"""The web front door: one module per area of the app."""

@@ -24,6 +24,7 @@ from server.accounts.models import User
 from server.core.errors import GridbookError
 from server.core.storage import md5_hex
 from server.submissions import errors, parsing, selectors
+from server.submissions.acceptance import accepting_version
 from server.submissions.attachments import (
     CheckedFile,
     IncomingFile,
@@ -34,7 +35,6 @@ from server.submissions.attachments import (
 from server.submissions.models import Attachment, Submission
 from server.submissions.shape import Shape, shape_of
 from server.xforms.models import Form, FormVersion
-from server.xforms.selectors import version_for_submission
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def submission_receive(
     """Store a submission POST (see the module's docstring). ``files`` maps the names the XML
     uses to the parts carrying them. Raises ``GridbookError`` with the status to answer."""
     envelope = _envelope(xml)
-    form, version = _form_and_version(envelope, sender.user)
+    form, version = accepting_version(envelope, sender.user)
     shape = shape_of(version)
     incoming = _Incoming(
         xml=xml,
@@ -105,25 +105,6 @@ def _envelope(xml: bytes) -> parsing.Envelope:
                 errors.XML_TOO_LARGE, limit=parsing.XML_MAX_BYTES // 1_000_000
             ) from None
         raise GridbookError(_PARSE_ERRORS.get(error.reason, errors.NOT_XML)) from None
-
-
-def _form_and_version(envelope: parsing.Envelope, user: User) -> tuple[Form, FormVersion]:
-    version = version_for_submission(form_id=envelope.form_id, version=envelope.version)
-    form = version.form if version is not None else _known_form(envelope.form_id)
-    if not selectors.collector_may_submit(user, form):
-        raise GridbookError(errors.FORM_NOT_OFFERED, title=form.title, form_id=form.form_id)
-    if version is not None:
-        return form, version
-    if envelope.version and not form.versions.filter(version=envelope.version).exists():
-        raise GridbookError(errors.VERSION_UNKNOWN, title=form.title, version=envelope.version)
-    raise GridbookError(errors.FORM_CLOSED, title=form.title, version=envelope.version or "-")
-
-
-def _known_form(form_id: str) -> Form:
-    form = Form.objects.filter(form_id=form_id).first()
-    if form is None:
-        raise GridbookError(errors.FORM_UNKNOWN, form_id=form_id)
-    return form
 
 
 # ------------------------------------------------------------------ a new submission

@@ -17,6 +17,7 @@ from django.test import Client
 from PIL import Image
 
 from server.accounts.collector_devices import forget_recent_writes
+from server.submissions.acceptance import forget_accepting_versions
 from server.submissions.shape import forget_shapes
 from server.xforms.models import FormVersion
 from server.xforms.services import form_publish, form_set_state, form_upload
@@ -52,10 +53,12 @@ def _fresh_process_memory() -> Iterator[None]:
     test; the files earlier tests stored would otherwise look like orphans)."""
     forget_recent_writes()
     forget_shapes()
+    forget_accepting_versions()
     remove_submission_files()
     yield
     forget_recent_writes()
     forget_shapes()
+    forget_accepting_versions()
 
 
 def remove_submission_files() -> None:

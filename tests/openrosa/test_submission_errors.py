@@ -4,10 +4,10 @@ grid worker understands, in their language, from the error catalog; nothing is s
 from __future__ import annotations
 
 import pytest
-from server.xforms.services import form_set_state
 
 from server.submissions.models import Submission
 from server.xforms.models import FormVersion
+from server.xforms.services import form_set_state
 from tests.conftest import World
 from tests.openrosa.collect import CollectClient, Part, multipart
 from tests.openrosa.conftest import photo, upload_visit_form, visit_xml
@@ -123,3 +123,21 @@ def test_get_on_submission_is_405_not_a_redirect(
     response = bob_phone.get("submission")
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
+
+
+def test_closing_a_form_takes_effect_for_submissions_within_thirty_seconds(
+    bob_phone: CollectClient, visit_form: FormVersion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from server.submissions import acceptance
+
+    assert bob_phone.submit(visit_xml(visit_form, door_photo=None)).status_code == 201
+    form_set_state(form=visit_form.form, state="closed")
+    # The phone's burst goes on for a moment (the answer is remembered in the process) ...
+    assert bob_phone.submit(visit_xml(visit_form, door_photo=None)).status_code == 201
+    later = time.monotonic() + acceptance.REMEMBER_SECONDS + 1
+    monkeypatch.setattr(acceptance.time, "monotonic", lambda: later)
+    # ... and stops once the remembered answer is older than 30 seconds.
+    assert bob_phone.submit(visit_xml(visit_form, door_photo=None)).status_code == 403
+    assert Submission.objects.count() == 2

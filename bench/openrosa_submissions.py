@@ -26,6 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psutil
 import requests
 from PIL import Image
 from requests.auth import HTTPDigestAuth
@@ -170,9 +171,12 @@ def main() -> None:
                 time.sleep(0.2)
         jpeg = photo(options.photo_kb)
         run_phones(url, options.concurrency * 2, options.concurrency, jpeg)  # warm up
+        server_cpu, client_cpu = _server_cpu(server.pid), time.process_time()
         started = time.perf_counter()
         latencies, failures = run_phones(url, options.count, options.concurrency, jpeg)
         wall = time.perf_counter() - started
+        server_cpu = _server_cpu(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
     finally:
         server.terminate()
         server.wait(30)
@@ -183,8 +187,20 @@ def main() -> None:
         f"{options.concurrency}, gunicorn {options.workers}x{options.threads}, "
         f"{env['DATABASE_URL'].split(':')[0]}: {len(latencies) / wall:.1f}/s, "
         f"p50 {statistics.median(latencies) * 1000:.0f} ms, p90 {p(0.9):.0f} ms, "
-        f"p99 {p(0.99):.0f} ms, failures {failures}"
+        f"p99 {p(0.99):.0f} ms, failures {failures}; CPU per submission: server "
+        f"{server_cpu / len(latencies) * 1000:.1f} ms, load generator "
+        f"{client_cpu / len(latencies) * 1000:.1f} ms"
     )
+
+
+def _server_cpu(pid: int) -> float:
+    """CPU seconds used so far by gunicorn's master and workers."""
+    master = psutil.Process(pid)
+    total = 0.0
+    for process in [master, *master.children(recursive=True)]:
+        times = process.cpu_times()
+        total += times.user + times.system
+    return total
 
 
 if __name__ == "__main__":

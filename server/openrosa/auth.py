@@ -30,6 +30,7 @@ from server.accounts.collect_auth import (
 )
 from server.core.errors import GridbookError
 from server.openrosa import errors
+from server.openrosa.middleware import merge_slashes
 from server.openrosa.responses import error_response
 
 
@@ -65,10 +66,13 @@ def sign_in(request: HttpRequest, token: str | None) -> SignIn:
 
 def _uri_matches(request: HttpRequest, uri: str) -> bool:
     """Does the Digest ``uri`` name this request's resource (path, and query if given)?"""
-    parts = urlsplit(uri)
-    if unquote(parts.path) != request.path:
+    if uri.startswith(("http://", "https://")):  # an absolute URI names the same resource
+        parts = urlsplit(uri)
+        uri = parts.path + (f"?{parts.query}" if parts.query else "")
+    path, _, query = uri.partition("?")  # not urlsplit: "//formList" is not a host name
+    if merge_slashes(unquote(path)) != request.path:  # Collect may send //formList
         return False
-    return not parts.query or unquote(parts.query) == unquote(request.META.get("QUERY_STRING", ""))
+    return not query or unquote(query) == unquote(request.META.get("QUERY_STRING", ""))
 
 
 def _basic(encoded: str, address: str) -> SignIn:

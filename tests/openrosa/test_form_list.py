@@ -226,3 +226,20 @@ def test_the_form_list_costs_the_same_queries_with_more_forms(
         publish(world, PLAIN_FORM.replace("| plain   |", f"| plain{index} |"))
     assert len(xforms(phone.get("formList"))) == 6
     assert count() == few
+
+
+def test_a_server_url_typed_with_a_trailing_slash_still_works(
+    bob_phone: CollectClient, visit_form: FormVersion
+) -> None:
+    bob_phone.head("submission")  # signed in
+    # Collect with the server URL "http://host/" asks for "//formList" and signs that URI.
+    uri = "//formList?deviceID=collect%3AXk3pQ9wLm2Rt7vB1"
+    response = bob_phone.client.get(
+        "/formList?deviceID=collect%3AXk3pQ9wLm2Rt7vB1",
+        PATH_INFO="//formList",
+        HTTP_AUTHORIZATION=bob_phone.authorization("GET", uri),
+    )
+    assert_openrosa_xml(response)
+    assert xforms(response)[0]["downloadUrl"] == (
+        "http://testserver/forms/hh_visit/2026112301/form.xml"
+    )

@@ -58,7 +58,8 @@ s = area_create(code="TY", name="桃源街道", level="street", parent=d)
 c = area_create(code="CY", name="长源社区", level="community", parent=s)
 g = area_create(code="CY1", name="长源第一网格", level="grid", parent=c)
 user_create(username="bob", role="collector", password={PASSWORD!r}, areas=[g])
-v = form_upload(data=xlsx_from_markdown({FORM!r}), file_name="f.xlsx", user=None, validate=False).version
+data = xlsx_from_markdown({FORM!r})
+v = form_upload(data=data, file_name="f.xlsx", user=None, validate=False).version
 form_set_state(form=v.form, state="open")
 form_publish(form=v.form, area=d)
 """
@@ -78,7 +79,7 @@ def photo(kilobytes: int) -> bytes:
 def body(jpeg: bytes) -> tuple[bytes, str]:
     instance = f"uuid:{uuid.uuid4()}"
     xml = (
-        "<?xml version='1.0' ?><data id=\"hh_visit\" version=\"2026112301\" "
+        '<?xml version=\'1.0\' ?><data id="hh_visit" version="2026112301" '
         'xmlns:orx="http://openrosa.org/xforms" xmlns="http://opendatakit.org/submissions">'
         "<start>2026-11-23T09:00:01.123+08:00</start><end>2026-11-23T09:12:45.5+08:00</end>"
         "<grp_id><grid>CY1</grid><household>XF-1-101</household></grp_id>"
@@ -91,7 +92,7 @@ def body(jpeg: bytes) -> tuple[bytes, str]:
         (b"1763859601123.jpg", b"1763859601123.jpg", b"image/jpeg", jpeg),
     ]
     chunks = [
-        b"--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+        b'--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
         b"Content-Type: %s\r\n\r\n%s\r\n" % (boundary.encode(), name, filename, kind, data)
         for name, filename, kind, data in parts
     ]
@@ -157,9 +158,20 @@ def main() -> None:
     subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([python, "manage.py", "shell", "-c", SETUP], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind",
-         f"127.0.0.1:{options.port}", "--access-logfile", "/dev/null", "server.wsgi"],
-        cwd=ROOT, env=env,
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{options.port}",
+            "--access-logfile",
+            "/dev/null",
+            "server.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         url = f"http://127.0.0.1:{options.port}/submission?deviceID=collect%3Abench"

@@ -243,3 +243,24 @@ def test_a_server_url_typed_with_a_trailing_slash_still_works(
     assert xforms(response)[0]["downloadUrl"] == (
         "http://testserver/forms/hh_visit/2026112301/form.xml"
     )
+
+
+def test_the_manifest_and_register_list_cost_the_same_queries_with_more_households(
+    client: Client, visit_form: FormVersion, world: World
+) -> None:
+    from server.grids.services import household_create
+
+    phone = CollectClient(client, username="bob", password=PASSWORD)
+    manifest_url = xforms(phone.get("formList"))[0]["manifestUrl"]
+
+    def count(path: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert phone.get(path).status_code == 200
+        return len(queries)
+
+    phone.get(manifest_url)  # the phone's other activity is recorded once a minute
+    few = (count(manifest_url), count("lists/households.csv"))
+    for room in range(300, 340):
+        household_create(code=f"XF-1-{room}", building=world.building_a1, unit="1", room=str(room))
+    assert "XF-1-339" in phone.get("lists/households.csv").content.decode()
+    assert (count(manifest_url), count("lists/households.csv")) == few

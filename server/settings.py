@@ -81,6 +81,13 @@ try:
         raise ConfigError("S3_MEDIA_PREFIX and S3_EXPORTS_PREFIX must differ in one bucket")
 
     GRIDBOOK_DIGEST_REALM = env_str("GRIDBOOK_DIGEST_REALM", "gridbook")
+    GRIDBOOK_SITE_NAME = env_str("GRIDBOOK_SITE_NAME", "网格台账")
+    GRIDBOOK_PUBLIC_URL = env_str("GRIDBOOK_PUBLIC_URL").rstrip("/")
+    if GRIDBOOK_PUBLIC_URL and not GRIDBOOK_PUBLIC_URL.startswith(("http://", "https://")):
+        raise ConfigError("GRIDBOOK_PUBLIC_URL must start with http:// or https://")
+    GRIDBOOK_SUBMISSION_MAX_BYTES = env_int(
+        "GRIDBOOK_SUBMISSION_MAX_BYTES", 100_000_000, minimum=1_000_000, maximum=2_000_000_000
+    )
     TASKS_BACKEND = env_choice("GRIDBOOK_TASKS", "database", ("database", "immediate"))
     LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 
@@ -113,11 +120,14 @@ INSTALLED_APPS = [
     "server.accounts",
     "server.grids",
     "server.xforms",
+    "server.submissions",
+    "server.openrosa",
     "server.api",
     "server.web",
 ]
 
 MIDDLEWARE = [
+    "server.openrosa.middleware.MergeSlashesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -185,6 +195,17 @@ def _database(url: str) -> dict[str, Any]:
 DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every process and app server: the database (table made by the
+# accounts migrations). It holds short-lived counters such as failed Collect sign-ins.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "gridbook_cache",
+        "TIMEOUT": 900,
+        "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+    }
+}
+
 
 # --- Files: media (photos, form files) and exports ------------------------------------------
 
@@ -235,6 +256,8 @@ STORAGES = {
 
 # Uploads above this size are spooled to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# ODK Collect sends up to 100 attachments plus the submission XML in one POST.
+DATA_UPLOAD_MAX_NUMBER_FILES = 200
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 

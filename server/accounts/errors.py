@@ -32,6 +32,11 @@ WRONG_AREA_LEVEL = define_error(
 ROLE_HAS_NO_AREAS = define_error(
     "role_has_no_areas", 400, _("Only managers and collectors are assigned to areas.")
 )
+TOKEN_NOT_COLLECTOR = define_error(
+    "token_not_collector",
+    400,
+    _("Only collectors get a phone token and QR code; {username} is not a collector."),
+)
 CANNOT_DEACTIVATE_SELF = define_error(
     "cannot_deactivate_self", 400, _("You cannot deactivate your own account.")
 )

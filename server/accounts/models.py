@@ -105,3 +105,57 @@ class DigestCredential(models.Model):
 
     def __str__(self) -> str:
         return f"digest:{self.user_id}"
+
+
+class CollectorToken(models.Model):
+    """A collector's key for the token server URL ``<server>/key/<token>/`` (like ODK
+    Central's app users), which the onboarding QR code carries so Collect needs no password.
+
+    The token itself is never stored: it is ``key`` followed by an HMAC of the key with
+    SECRET_KEY (``server.accounts.collector_tokens``), so a copy of the database alone
+    cannot be turned into working URLs. Revoking keeps the row (who had access, when)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="collector_tokens")
+    key = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("collector token")
+        verbose_name_plural = _("collector tokens")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="collector_token_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"token:{self.user_id}:{self.key[:4]}…"
+
+
+class CollectorDevice(models.Model):
+    """A phone a collector used, as ODK Collect names it (``deviceID``), with when it was
+    first seen and when it last fetched forms and sent a submission. Written at most about
+    once a minute per device (``server.accounts.collector_devices``)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="devices")
+    device_id = models.CharField(_("device ID"), max_length=100, blank=True)
+    user_agent = models.CharField(_("app and phone"), max_length=300, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+    last_form_list_at = models.DateTimeField(_("last fetched forms"), null=True, blank=True)
+    last_submission_at = models.DateTimeField(_("last sent a submission"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("collector device")
+        verbose_name_plural = _("collector devices")
+        ordering = ["user", "-last_seen_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "device_id"], name="collector_device_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.device_id or '?'}"

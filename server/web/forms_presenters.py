@@ -101,7 +101,7 @@ class ProblemRow:
     sheet: str
     row: int | None
     column: str
-    text: str
+    message: str
 
 
 def split_warnings(problems: Iterable[Problem]) -> tuple[list[ProblemRow], list[str]]:
@@ -119,7 +119,7 @@ def problem_rows(problems: Iterable[Problem]) -> list[ProblemRow]:
             sheet=problem.sheet or "",
             row=problem.row,
             column=problem.column or "",
-            text=problem.text,
+            message=problem.text,
         )
         for problem in problems
     ]

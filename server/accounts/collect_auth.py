@@ -59,7 +59,9 @@ def digest_challenge(*, stale: bool = False) -> str:
 
 
 def _credential(username: str) -> DigestCredential | None:
-    return DigestCredential.objects.select_related("user").filter(user__username=username).first()
+    # Unique username: no ORDER BY (``first()`` would add one; this runs on every request).
+    found = DigestCredential.objects.select_related("user").filter(user__username=username)
+    return next(iter(found.order_by()[:1]), None)
 
 
 def _checked(user: User) -> SignIn:

@@ -117,6 +117,9 @@ class Attachment(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     thumbnail = models.FileField(upload_to="submissions", max_length=400, blank=True)
+    # Set by the background task when a photo that passed the structural check on receipt
+    # does not decode (server.submissions.images): the file is kept, but has no thumbnail.
+    damaged = models.BooleanField(_("damaged"), default=False)
     received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

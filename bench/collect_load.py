@@ -73,6 +73,7 @@ class Server:
 
     def start(self) -> None:
         python, o = sys.executable, self.options
+        subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=self.env, check=True)
         self.gunicorn = subprocess.Popen(
             [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind",
              f"127.0.0.1:{o.port}", "--access-logfile", "/dev/null", "server.wsgi"],

@@ -73,7 +73,9 @@ class Server:
 
     def start(self) -> None:
         python, o = sys.executable, self.options
-        subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=self.env, check=True)
+        subprocess.run(
+            [python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=self.env, check=True
+        )
         self.gunicorn = subprocess.Popen(
             [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind",
              f"127.0.0.1:{o.port}", "--access-logfile", "/dev/null", "server.wsgi"],
@@ -261,7 +263,8 @@ def visit_xml(phone: Phone, rng: random.Random, photos: int) -> tuple[bytes, lis
         "</grp_id><new_address/>"
         f"<hh_label>{household}</hh_label><hh_flags>dibao elderly_alone</hh_flags>"
         "<hh_last>2026-10-20</hh_last><hh_residence>registered</hh_residence>"
-        "<hh_flags_text>低保 独居老人</hh_flags_text><hh_residence_text>户籍人口</hh_residence_text>"
+        "<hh_flags_text>低保 独居老人</hh_flags_text>"
+        "<hh_residence_text>户籍人口</hh_residence_text>"
         "<grp_visit><hh_card/><visit_type>routine</visit_type><visit_result>met</visit_result>"
         "<met_whom>head</met_whom><phone/></grp_visit>"
         "<grp_hh><residence_type>registered</residence_type><members_total>3</members_total>"
@@ -408,7 +411,8 @@ def phones_of(env: dict[str, str], how_many: int) -> list[Phone]:
         "from server.grids.models import Household\n"
         f"for u in User.objects.filter(role='collector').order_by('username')[:{how_many}]:\n"
         "    g = u.areas.first()\n"
-        "    hh = list(Household.objects.filter(building__grid=g).values_list('code', flat=True)[:20])\n"
+        "    hh = Household.objects.filter(building__grid=g).values_list('code', flat=True)\n"
+        "    hh = list(hh[:20])\n"
         "    print('PHONE', u.username, g.code, ','.join(hh))\n"
     )
     out = subprocess.run(

@@ -175,6 +175,7 @@ def stored(count: int) -> None:
         )
     acolumns = [f.column for f in Attachment._meta.concrete_fields if f.column != "id"]
     aselect = ", ".join("n.id" if c == "submission_id" else f"a.{c}" for c in acolumns)
+    base = Submission.objects.filter(instance_id__startswith="uuid:bulk-").count()
     done, batch = 0, 100_000
     while done < count:
         upto = min(count, done + batch)
@@ -182,13 +183,14 @@ def stored(count: int) -> None:
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} "
                 f"FROM {table} t, {series} WHERE t.id = %s",
-                [done + 1, upto, template.pk],
+                [base + done + 1, base + upto, template.pk],
             )
+            after = template.pk if done == 0 else _bulk_id(table, base + done)
             cursor.execute(
                 f"INSERT INTO {attachments} ({', '.join(acolumns)}) SELECT {aselect} "
                 f"FROM {table} n JOIN {attachments} a ON a.submission_id = %s "
                 f"WHERE n.instance_id LIKE 'uuid:bulk-%%' AND n.id > %s",
-                [template.pk, template.pk if done == 0 else _last_before(table, done)],
+                [template.pk, after],
             )
         done = upto
         print(f"stored: {done} submissions ({time.perf_counter() - started:.0f} s)", flush=True)
@@ -199,7 +201,7 @@ def stored(count: int) -> None:
             cursor.execute("ANALYZE")
 
 
-def _last_before(table: str, done: int) -> int:
+def _bulk_id(table: str, done: int) -> int:
     """The id of the ``done``-th bulk row (the attachments of later rows are still to copy)."""
     from django.db import connection
 

@@ -1,7 +1,10 @@
-"""gunicorn settings for Gridbook (tuned in docs/performance.md; override with GUNICORN_* vars).
+"""gunicorn settings for Gridbook (measured in docs/performance.md; override with GUNICORN_* vars).
 
-Threads matter more than processes here: a submission spends most of its time waiting on the
-network, the disk or S3. Workers × threads should cover the phones syncing at once.
+A submission spends most of its wall time waiting on PostgreSQL, the disk or S3, and about
+8-10 ms of Python CPU (with a photo): cores + 1 processes keep every core busy despite the GIL,
+and 4 threads each cover the waiting. More threads per process only queue on the GIL; more
+processes only add memory (80-100 MB each, more with S3). Phones beyond workers x threads wait
+in the listen backlog, which is fine for Collect (it waits for the answer). README: sizing.
 """
 
 import multiprocessing

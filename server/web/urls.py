@@ -11,6 +11,7 @@ from server.web.views import (
     people,
     register,
     signin,
+    submissions,
 )
 
 app_name = "web"
@@ -58,4 +59,16 @@ urlpatterns = [
     path("forms/<str:form_id>/lists/", forms_checks.form_register_lists, name="form_lists"),
     path("forms/<str:form_id>/preview/", forms_checks.form_preview_page, name="form_preview"),
     path("onboarding/", misc.onboarding, name="onboarding"),
+    path("submissions/", submissions.submissions, name="submissions"),
+    path("submissions/<int:pk>/", submissions.submission, name="submission"),
+    path(
+        "submissions/<int:pk>/review/",
+        submissions.submission_review_post,
+        name="submission_review",
+    ),
+    path(
+        "submissions/<int:pk>/files/<str:name>",
+        submissions.submission_file,
+        name="submission_file",
+    ),
 ]

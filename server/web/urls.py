@@ -9,6 +9,7 @@ from server.web.views import (
     imports,
     misc,
     people,
+    people_collect,
     register,
     signin,
     submissions,
@@ -32,6 +33,24 @@ urlpatterns = [
     path("person/<str:username>/areas/", people.person_areas, name="person_areas"),
     path("person/<str:username>/password/", people.person_password, name="person_password"),
     path("person/<str:username>/active/", people.person_active, name="person_active"),
+    path(
+        "person/<str:username>/qr.png",
+        people_collect.collector_qr,
+        {"kind": "png"},
+        name="collector_qr_png",
+    ),
+    path(
+        "person/<str:username>/qr.svg",
+        people_collect.collector_qr,
+        {"kind": "svg"},
+        name="collector_qr_svg",
+    ),
+    path(
+        "person/<str:username>/collect-sheet/",
+        people_collect.collector_sheet,
+        name="collector_sheet",
+    ),
+    path("person/<str:username>/token/", people_collect.collector_token, name="collector_token"),
     path("forms/", forms_list.forms, name="forms"),
     path(
         "form-uploads/<uuid:upload_id>/", forms_list.form_upload_status, name="form_upload_status"

@@ -101,7 +101,8 @@ def collector_token(request: HttpRequest, username: str) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "The QR code of %(name)s was revoked: phones set up with it can no longer connect."
+                    "The QR code of %(name)s was revoked: phones set up with it can no "
+                    "longer connect."
                 )
                 % _named(person),
             )

@@ -216,3 +216,26 @@ def test_pages_follow_each_other_newest_first(world: World, signed_in, sent: Sen
     assert newer
     back = links(page(client, "/submissions/?" + newer.group(1).replace("&amp;", "&")))
     assert back == seen[25:50]
+
+
+def test_the_list_and_a_submission_cost_the_same_queries_with_more_rows(
+    world: World, signed_in, sent: Sent, visit_form: FormVersion, bob_phone: CollectClient
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(world.alice)
+
+    def cost(path: str) -> int:
+        client.get(path)  # warm the session
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    list_before = cost("/submissions/")
+    detail_before = cost(f"/submissions/{sent.bob.pk}/")
+    older = sent.bob
+    for number in range(3):
+        older = edit(bob_phone, visit_form, older, note=f"第{number}次修改")
+    assert cost("/submissions/") == list_before
+    assert cost(f"/submissions/{older.pk}/") == detail_before

@@ -41,6 +41,7 @@ SELECT_TYPES = frozenset({"select_one", "select_multiple", "rank"})
 MULTIPLE_TYPES = frozenset({"select_multiple", "select_multiple_from_file", "rank"})
 FILE_TYPES = frozenset({"image", "audio", "video", "file"})
 COMPUTED_TYPES = frozenset({"calculate", "hidden"})
+GEO_TYPES = frozenset({"geopoint", "start-geopoint", "geotrace", "geoshape"})
 
 Mask = Callable[[str, str], str]
 
@@ -209,6 +210,8 @@ class _Reader:
     def texts(self, spec: Mapping[str, Any], kind: str, value: str) -> Iterable[str]:
         if not value:
             return ()
+        if kind in GEO_TYPES:
+            return [_geopoint(value)] if kind == "geopoint" else [value]
         values = value.split() if kind in MULTIPLE_TYPES else [value]
         if kind not in SELECT_TYPES:
             return values
@@ -217,6 +220,19 @@ class _Reader:
             pick_label(labels[v], self.language, self.default, v) if v in labels else v
             for v in values
         ]
+
+
+def _geopoint(value: str) -> str:
+    """``"31.2304 121.4737 12.0 5.0"`` (latitude, longitude, altitude, accuracy) →
+    ``"31.2304, 121.4737 (±5 m)"``; anything else as it is."""
+    parts = value.split()
+    if len(parts) < 2:
+        return value
+    try:
+        accuracy = f" (±{float(parts[3]):.0f} m)" if len(parts) > 3 else ""
+    except ValueError:
+        accuracy = ""
+    return f"{parts[0]}, {parts[1]}{accuracy}"
 
 
 def _relative(root: str, path: str) -> list[str]:

@@ -85,7 +85,7 @@ def test_answers_in_chinese_in_the_forms_order() -> None:
     answers = labelled_answers(SCHEMA, DATA, language="zh")
     names = [item.name for item in answers.items]
     assert names == ["phone", "flags", "where", "empty", "grp"]  # note, absent: left out
-    phone, flags, where, empty, group = answers.items
+    _phone, flags, where, empty, group = answers.items
     assert isinstance(flags, Answer) and flags.texts == ("低保", "退休", "unknown")
     assert isinstance(where, Answer) and where.text == "31.2304, 121.4737 (±5 m)"
     assert isinstance(empty, Answer) and empty.empty

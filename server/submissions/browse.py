@@ -120,6 +120,7 @@ def submission_page(
     page) or, with ``before``, the rows just before that position (the previous page)."""
     size = max(1, min(size, MAX_PAGE_SIZE))
     queryset, unknown_area = filtered_submissions(user, filters)
+    queryset = queryset.defer("xml", "data")  # a list shows neither
     backwards = bool(before) and not after
     position = decode_cursor(before if backwards else after) if (after or before) else None
     if position is not None:

@@ -126,12 +126,13 @@ def submission_page(
     if position is not None:
         moment, pk = position
         if backwards:
+            # The first condition is an index range; the second only breaks ties.
             queryset = queryset.filter(
-                Q(received_at__gt=moment) | Q(received_at=moment, pk__gt=pk)
+                Q(received_at__gte=moment), Q(received_at__gt=moment) | Q(pk__gt=pk)
             ).order_by("received_at", "id")
         else:
             queryset = queryset.filter(
-                Q(received_at__lt=moment) | Q(received_at=moment, pk__lt=pk)
+                Q(received_at__lte=moment), Q(received_at__lt=moment) | Q(pk__lt=pk)
             ).order_by("-received_at", "-id")
     else:
         backwards = False

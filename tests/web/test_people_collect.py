@@ -81,6 +81,7 @@ def test_a_collectors_phones_with_their_last_fetch_and_submission(
     phones = page[page.index('id="devices-title"') :]
     assert "collect:Xk3pQ9wLm2Rt7vB1" in phones
     assert "org.odk.collect.android" in phones
+    assert "/submissions/?submitter=bob" in phones
     carol = signed_in(world.admin).get("/person/carol/").content.decode()
     assert "collect:Xk3pQ9wLm2Rt7vB1" not in carol and "collect:carolPhone0000001" in carol
 

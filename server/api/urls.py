@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from server.api import forms, media, uploads
+from server.api import areas, forms, media, records, uploads
 
 app_name = "api"
 
@@ -40,4 +40,7 @@ urlpatterns = [
         name="form-upload-detail",
     ),
     path("register-lists/<str:filename>", media.RegisterListView.as_view(), name="register-list"),
+    path("areas/", areas.AreaTreeView.as_view(), name="area-list"),
+    path("areas/<str:code>/record/", records.AreaRecordView.as_view(), name="area-record"),
+    path("grids/<str:code>/record/", records.AreaRecordView.as_view(), name="grid-record"),
 ]

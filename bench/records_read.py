@@ -19,9 +19,13 @@ Results go into docs/performance.md ("Records").
 
 from __future__ import annotations
 
+import argparse
 import os
+import platform
 import random
+import statistics
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -202,3 +206,118 @@ def _buildings_and_households(
         flag_rows,
     )
     return len(building_rows), households
+
+
+# --- timing ------------------------------------------------------------------------------
+
+
+def time_records(repeat: int) -> list[tuple[str, float, float, int]]:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from server.accounts.selectors import Scope
+    from server.grids.models import Area
+    from server.records.grid_record import area_record
+    from server.records.record_period import parse_period
+
+    scope = Scope(everything=True, sees_area_tree=True)  # an administrator's
+    grid = Area.objects.filter(level="grid").order_by("path")[5]
+    community = Area.objects.get(pk=grid.parent_id)
+    street = Area.objects.get(pk=community.parent_id)
+    district = Area.objects.get(pk=street.parent_id)
+    results = []
+    for label, area in (
+        ("grid", grid),
+        ("community", community),
+        ("street", street),
+        ("district", district),
+    ):
+        for period_text, kind in (
+            (f"{YEAR}-06", "month"),
+            (f"{YEAR}-Q2", "quarter"),
+            (str(YEAR), "year"),
+        ):
+            period = parse_period(period_text)
+            timings = []
+            queries = 0
+            for _ in range(repeat):
+                reset_queries()
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    area_record(scope=scope, area=area, period=period, now=at(365, 12))
+                    timings.append((time.perf_counter() - started) * 1000)
+                queries = len(captured.captured_queries)
+            results.append((f"{label}/{kind}", statistics.median(timings), max(timings), queries))
+    return results
+
+
+def table_sizes() -> dict[str, int]:
+    from django.db import connection
+
+    sizes = {}
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            sizes[table] = cursor.fetchone()[0]
+    return sizes
+
+
+TABLES = ["grids_area", "grids_building", "grids_household", "grids_householdflag"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", required=True, help="an EMPTY PostgreSQL database")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="reuse an already filled database")
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        sys.exit("this benchmark writes with PostgreSQL COPY: give a postgres:// URL")
+    configure(args.database_url)
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    if not args.keep:
+        started = time.perf_counter()
+        generate(args.scale)
+        print(f"generated in {time.perf_counter() - started:.0f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    for table, count in table_sizes().items():
+        print(f"{table:32} {count:>10,}")
+    print(f"{'record':20} {'median ms':>10} {'max ms':>10} {'queries':>8} {'target':>8}")
+    for label, median_ms, max_ms, queries in time_records(args.repeat):
+        target = TARGETS_MS.get(label, "")
+        print(f"{label:20} {median_ms:10.0f} {max_ms:10.0f} {queries:8} {target!s:>8}")
+    print(
+        f"{platform.node()} {platform.processor() or platform.machine()} {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.2f}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def generate(scale: float) -> None:
+    from django.db import transaction
+
+    rng = random.Random(2026)
+    ids = Ids()
+    with transaction.atomic():
+        started = time.perf_counter()
+        register = build_register(scale, ids, rng)
+        print(
+            f"register: {len(register['households']):,} households, "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+        build_activity(register, scale, ids, rng)
+        reset_sequences(ids.next)
+
+
+def build_activity(register: dict[str, Any], scale: float, ids: Ids, rng: random.Random) -> None:
+    """Visits, needs and their events, satisfaction, follow-ups (after records' models)."""
+
+
+if __name__ == "__main__":
+    main()

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from server.api import areas, forms, media, records, uploads
+from server.api import areas, forms, households, media, records, uploads
 
 app_name = "api"
 
@@ -42,5 +42,6 @@ urlpatterns = [
     path("register-lists/<str:filename>", media.RegisterListView.as_view(), name="register-list"),
     path("areas/", areas.AreaTreeView.as_view(), name="area-list"),
     path("areas/<str:code>/record/", records.AreaRecordView.as_view(), name="area-record"),
+    path("households/", households.HouseholdListView.as_view(), name="household-list"),
     path("grids/<str:code>/record/", records.AreaRecordView.as_view(), name="grid-record"),
 ]

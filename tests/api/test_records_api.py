@@ -96,3 +96,36 @@ def test_bad_query_is_a_json_error(world: World, query: str) -> None:
     assert response.status_code == 400
     assert response.json()["code"] in ("period_invalid", "not_visited_days_invalid")
     assert response.json()["message"]
+
+
+def household_codes(user, query: str = "") -> list[str]:
+    response = client_for(user).get(f"/api/v1/households/?{query}")
+    assert response.status_code == 200, response.content
+    return [row["code"] for row in response.json()["results"]]
+
+
+def test_households_by_role_and_privacy(world: World) -> None:
+    assert len(household_codes(world.admin)) == 6
+    assert household_codes(world.alice) == ["XF-1-101", "XF-1-102", "XF-1-201", "XF-2-101"]
+    assert household_codes(world.erin) == ["BH-1-101", "BH-1-102"]
+    assert household_codes(world.bob) == ["XF-1-101", "XF-1-102", "XF-1-201"]
+    assert household_codes(world.carol) == ["BH-1-101", "BH-1-102"]
+    assert client_for(world.dave).get("/api/v1/households/").status_code == 403
+    assert Client().get("/api/v1/households/").status_code == 401
+    full = client_for(world.alice).get("/api/v1/households/?search=XF-1-101").json()["results"][0]
+    masked = client_for(world.bob).get("/api/v1/households/?search=XF-1-101").json()["results"][0]
+    assert (full["head_name"], full["phone"]) == ("王建国", "13800000001")
+    assert masked["head_name"] != "王建国" and masked["phone"] != "13800000001"
+    assert masked["head_name"].startswith("王") and full["flags"] == ["retiree"]
+
+
+def test_household_filters(world: World) -> None:
+    assert household_codes(world.alice, "area=CY2") == ["XF-2-101"]
+    assert household_codes(world.alice, "flag=dibao") == ["XF-1-102"]
+    assert household_codes(world.alice, "priority=true") == ["XF-1-102"]
+    assert household_codes(world.alice, "search=幸福小区2栋") == ["XF-2-101"]
+    assert len(household_codes(world.alice, "not_visited_days=30")) == 4
+    assert client_for(world.alice).get("/api/v1/households/?area=BH1").status_code == 404
+    assert client_for(world.carol).get("/api/v1/households/?area=CY1").status_code == 404
+    bad = client_for(world.alice).get("/api/v1/households/?flag=rich")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_input"

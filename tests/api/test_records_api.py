@@ -129,3 +129,13 @@ def test_household_filters(world: World) -> None:
     assert client_for(world.carol).get("/api/v1/households/?area=CY1").status_code == 404
     bad = client_for(world.alice).get("/api/v1/households/?flag=rich")
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_input"
+
+
+def test_the_schema_has_the_records_endpoints_without_warnings(tmp_path) -> None:
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    text = target.read_text()
+    for path in ("/api/v1/areas/", "/api/v1/areas/{code}/record/", "/api/v1/households/"):
+        assert f"{path}:" in text

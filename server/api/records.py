@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from server.accounts.selectors import scope_for
 from server.api.errors import NOT_VISITED_DAYS_INVALID, PERIOD_INVALID
 from server.api.permissions import RecordReaders
+from server.api.record_serializers import AreaRecordOut
 from server.core.errors import GridbookError
 from server.grids.selectors import visible_area
 from server.records.grid_record import NOT_VISITED_DAYS, area_record
@@ -63,7 +64,7 @@ class AreaRecordView(APIView):
                 description=f"list households not visited for this many days ({NOT_VISITED_DAYS})",
             ),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=AreaRecordOut,
     )
     def get(self, request: Request, code: str) -> Response:
         scope = scope_for(request.user)

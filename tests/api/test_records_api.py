@@ -139,3 +139,10 @@ def test_the_schema_has_the_records_endpoints_without_warnings(tmp_path) -> None
     text = target.read_text()
     for path in ("/api/v1/areas/", "/api/v1/areas/{code}/record/", "/api/v1/households/"):
         assert f"{path}:" in text
+
+
+def test_the_documented_record_shape_is_the_answer(world: World) -> None:
+    from server.api.record_serializers import AreaRecordOut
+
+    body = client_for(world.admin).get("/api/v1/areas/JY/record/?period=2026").json()
+    assert AreaRecordOut(body).data == body

@@ -18,12 +18,14 @@ def rate_field(help_text: str) -> serializers.FloatField:
 
 class PeriodOut(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["day", "month", "quarter", "year", "range"])
-    label = serializers.CharField()
+    label_ = serializers.CharField()
     from_ = serializers.DateField()
     to = serializers.DateField(help_text="last day, included")
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
+        # "from" is a keyword and "label" a Field attribute: declared with a trailing _.
+        fields["label"] = fields.pop("label_")
         fields["from"] = fields.pop("from_")
         return fields
 

@@ -28,11 +28,13 @@ GRIDS = NavItem(
 MY_GRIDS = NavItem("web:register", _("My grids"), ("/register/", "/areas/", "/households/"))
 IMPORT = NavItem("web:register_import", _("Import register"), ("/import/",))
 FORMS = NavItem("web:forms", _("Forms"), ("/forms/", "/form-uploads/"))
+DASHBOARD = NavItem("web:dashboard_home", _("Dashboard"), ("/dashboard/",))
+NEEDS = NavItem("web:needs", _("Needs"), ("/needs/",))
 ONBOARDING = NavItem("web:onboarding", _("Set up ODK Collect"), ("/onboarding/",))
 
 NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.ADMINISTRATOR: (HOME, PEOPLE, REGISTER, IMPORT, FORMS),
-    Role.MANAGER: (HOME, GRIDS, FORMS),
+    Role.ADMINISTRATOR: (HOME, DASHBOARD, NEEDS, PEOPLE, REGISTER, IMPORT, FORMS),
+    Role.MANAGER: (HOME, DASHBOARD, GRIDS, NEEDS, FORMS),
     Role.DESIGNER: (HOME, FORMS),
     Role.COLLECTOR: (HOME, MY_GRIDS, ONBOARDING),
 }

@@ -2,13 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from server.web.views import (
+    dashboard,
     forms_checks,
     forms_detail,
     forms_list,
     home,
     imports,
     misc,
+    needs,
     people,
+    photos,
     register,
     signin,
 )
@@ -58,4 +61,8 @@ urlpatterns = [
     path("forms/<str:form_id>/lists/", forms_checks.form_register_lists, name="form_lists"),
     path("forms/<str:form_id>/preview/", forms_checks.form_preview_page, name="form_preview"),
     path("onboarding/", misc.onboarding, name="onboarding"),
+    path("dashboard/", dashboard.dashboard_home, name="dashboard_home"),
+    path("dashboard/<str:code>/", dashboard.dashboard, name="dashboard"),
+    path("photos/<int:pk>/", photos.photo, name="photo"),
+    path("needs/", needs.needs_board, name="needs"),
 ]

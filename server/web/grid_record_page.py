@@ -69,8 +69,8 @@ def visit_map(scope: Scope, grid: Area, start: Any, end: Any) -> MapView:
     )[:MAP_POINTS_LIMIT]
     points = [
         GeoPoint(
-            latitude=float(lat),
-            longitude=float(lon),
+            latitude=float(lat or 0),
+            longitude=float(lon or 0),
             label=_visit_label(at, result, code),
             tone="nobody" if result == "nobody_home" else "visit",
             url=reverse("web:household", args=[code]) if code else "",
@@ -82,7 +82,7 @@ def visit_map(scope: Scope, grid: Area, start: Any, end: Any) -> MapView:
         .filter(building__grid=grid, latitude__isnull=False, longitude__isnull=False)
         .values_list("latitude", "longitude")
     )
-    base = [GeoPoint(float(lat), float(lon), tone="household") for lat, lon in homes]
+    base = [GeoPoint(float(lat or 0), float(lon or 0), tone="household") for lat, lon in homes]
     return draw_map(points, base)
 
 

@@ -97,7 +97,9 @@ def child_columns() -> list[Column[RecordFigures]]:
         Column("open_needs", _("Open needs"), open_needs),
         Column("overdue", _("Overdue needs"), lambda f: f.needs_overdue),
         Column("resolve_days", _("Median days to resolve"), median_days_to_resolve),
-        Column("followup", _("Follow-up satisfaction rate"), lambda f: f.followup_satisfaction_rate),
+        Column(
+            "followup", _("Follow-up satisfaction rate"), lambda f: f.followup_satisfaction_rate
+        ),
         Column("index", _("Satisfaction index"), overall_index),
     ]
 

@@ -90,7 +90,12 @@ def draw_map(
         height=HEIGHT,
         base=[place(p) for p in base],
         points=[place(p) for p in points],
-        outline=(round(left - 8, 1), round(top - 8, 1), round(used_w + 16, 1), round(used_h + 16, 1)),
+        outline=(
+            round(left - 8, 1),
+            round(top - 8, 1),
+            round(used_w + 16, 1),
+            round(used_h + 16, 1),
+        ),
         south=south,
         west=west,
         north=north,

@@ -63,12 +63,16 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 def _trends(scope: Scope, area: Area, period: Period) -> list[TrendPoint]:
     return [
-        TrendPoint(label=month.label, record=area_record(scope=scope, area=area, period=month).figures)
+        TrendPoint(
+            label=month.label, record=area_record(scope=scope, area=area, period=month).figures
+        )
         for month in trailing_months(period)
     ]
 
 
-def _dashboard(request: HttpRequest, scope: Scope, place: Area, *, others: list[Area]) -> HttpResponse:
+def _dashboard(
+    request: HttpRequest, scope: Scope, place: Area, *, others: list[Area]
+) -> HttpResponse:
     choice = period_from(request.GET)
     record = area_record(scope=scope, area=place, period=choice.period)
     previous = area_record(scope=scope, area=place, period=choice.period.previous())
@@ -76,9 +80,7 @@ def _dashboard(request: HttpRequest, scope: Scope, place: Area, *, others: list[
     by_status = labelled(record.figures.needs_by_status, "need_status")
     by_category = labelled(record.figures.needs_by_category, "need_category")
     trends = _trends(scope, place, choice.period)
-    crumbs = [
-        {"area": above, "linked": scope.sees_area(above)} for above in ancestors(place)
-    ]
+    crumbs = [{"area": above, "linked": scope.sees_area(above)} for above in ancestors(place)]
     return render(
         request,
         "web/dashboard.html",

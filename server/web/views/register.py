@@ -23,10 +23,11 @@ from server.grids.selectors import (
     household_detail,
     visible_area,
 )
+from server.records.grid_record import NOT_VISITED_DAYS
 from server.web.access import current_user, role_required
 from server.web.forms import HouseholdFilterForm
-from server.records.grid_record import NOT_VISITED_DAYS
 from server.web.grid_record_page import grid_record_context, overdue_for_visit
+from server.web.household_history import household_history
 from server.web.presenters import (
     KEY_FLAGS,
     flag_badges,
@@ -126,6 +127,7 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     personal = personal_data_for(user)
     grid = found.building.grid
+    history = household_history(user=user, household=found, personal=personal)
     return render(
         request,
         "web/household.html",
@@ -136,5 +138,8 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
             "fields": register_fields(found, personal),
             "flags": flag_badges(list(found.flags.all())),
             "masked": not personal.in_full,
+            "history": history,
+            "decides_changes": user.role in (Role.ADMINISTRATOR, Role.MANAGER),
+            "people": [],
         },
     )

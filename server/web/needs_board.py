@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -81,11 +81,15 @@ class NeedFilterForm(Form):
     def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.areas = {area.code: area for area in areas}
-        self.fields["area"].choices = [  # type: ignore[attr-defined]("", _("All my areas"))] + [
-            (area.code, f"{'· ' * _depth(area)}{area.name}") for area in areas
+        area_field = cast(forms.ChoiceField, self.fields["area"])
+        area_field.choices = [
+            ("", _("All my areas")),
+            *((area.code, f"{'· ' * _depth(area)}{area.name}") for area in areas),
         ]
-        self.fields["category"].choices = [  # type: ignore[attr-defined]("", _("All")), *LABELS["need_category"].items()]
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
+        category_field = cast(forms.ChoiceField, self.fields["category"])
+        category_field.choices = [("", _("All")), *LABELS["need_category"].items()]
+        status_field = cast(forms.ChoiceField, self.fields["status"])
+        status_field.choices = [
             (ACTIVE, _("Still being worked on")),
             ("", _("All")),
             *NeedStatus.choices,

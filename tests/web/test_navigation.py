@@ -20,8 +20,19 @@ def nav_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("person", "links"),
     [
-        ("admin", ["/", "/people/", "/register/", "/import/register/", "/forms/"]),
-        ("alice", ["/", "/register/", "/forms/"]),
+        (
+            "admin",
+            [
+                "/",
+                "/dashboard/",
+                "/needs/",
+                "/people/",
+                "/register/",
+                "/import/register/",
+                "/forms/",
+            ],
+        ),
+        ("alice", ["/", "/dashboard/", "/register/", "/needs/", "/forms/"]),
         ("dave", ["/", "/forms/"]),
         ("bob", ["/", "/register/", "/onboarding/"]),
     ],

@@ -41,7 +41,7 @@ def test_manager_dashboard_shows_her_community(
 
 def test_dashboard_outside_scope_is_404(activity: World, signed_in: Callable[..., Client]) -> None:
     assert signed_in(activity.alice).get("/dashboard/BH/").status_code == 404
-    assert signed_in(activity.bob).get("/dashboard/").status_code == 404
+    assert signed_in(activity.bob).get("/dashboard/").status_code == 403
 
 
 def test_admin_dashboard_starts_at_the_district(

@@ -22,7 +22,7 @@ from server.web.access import current_user, role_required
 
 
 @require_POST
-@role_required(Role.ADMINISTRATOR, Role.MANAGER, hidden_from=(Role.COLLECTOR, Role.DESIGNER))
+@role_required(Role.ADMINISTRATOR, Role.MANAGER)
 def register_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     from server.records.services import register_change_approve, register_change_reject
 

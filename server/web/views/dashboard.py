@@ -43,7 +43,7 @@ def top_areas(scope: Scope) -> list[Area]:
     return list(areas.filter(path__in=scope.roots).order_by("path"))
 
 
-@role_required(*DASHBOARD_ROLES, hidden_from=(Role.COLLECTOR,))
+@role_required(*DASHBOARD_ROLES)
 def dashboard_home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(current_user(request))
     tops = top_areas(scope)
@@ -52,7 +52,7 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
     return _dashboard(request, scope, tops[0], others=tops[1:])
 
 
-@role_required(*DASHBOARD_ROLES, hidden_from=(Role.COLLECTOR,))
+@role_required(*DASHBOARD_ROLES)
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_for(current_user(request))
     place = visible_area(scope=scope, code=code)

@@ -39,7 +39,7 @@ BOARD_ROLES = (Role.ADMINISTRATOR, Role.MANAGER)
 NEEDS_PER_PAGE = 30
 
 
-@role_required(*BOARD_ROLES, hidden_from=(Role.COLLECTOR,))
+@role_required(*BOARD_ROLES)
 def needs_board(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     scope = scope_for(user)
@@ -80,7 +80,7 @@ def _need_or_404(scope: Scope, pk: int) -> Need:
 
 
 @require_POST
-@role_required(*BOARD_ROLES, hidden_from=(Role.COLLECTOR,))
+@role_required(*BOARD_ROLES)
 def need_step(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     scope = scope_for(user)

@@ -84,7 +84,7 @@ def fold(need: Any, events: Iterable[Any], due_days: Mapping[str, int]) -> list[
     for event in sorted(
         events, key=lambda item: (item.at, item.kind != EventKind.RAISED, item.pk or 0)
     ):
-        before = state["status"]
+        before = "" if event.kind == EventKind.RAISED else state["status"]
         applied = _apply(state, event, need, due_days)
         if event.from_status != before or event.applied != applied:
             event.from_status, event.applied = before, applied

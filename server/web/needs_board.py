@@ -1,7 +1,7 @@
 """The needs board: which needs a person sees (their scope), the board's filters, and the
-actions a need's status offers on the web (DOMAIN §2.3: assign, start, escalate, resolve,
-close). The lifecycle itself — which step is allowed, what it changes, the audit event — is
-``records``' ``need_transition``; the actions here only decide which buttons to show.
+steps a need's status offers on the web (DOMAIN §2.3: assign, start, escalate, resolve,
+close). The lifecycle itself — which step is allowed (``records.lifecycle``), what it changes,
+the audit event — is ``records.needs.need_transition``; this only decides what to offer.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from server.accounts.selectors import Scope, users_in_scope
 from server.grids.choices import AreaLevel
 from server.grids.models import Area
 from server.records.choices import ACTIVE_STATUSES, HandlingLevel, NeedStatus
+from server.records.lifecycle import allowed
 from server.records.models import Need
 from server.web.choice_labels import LABELS
 from server.web.forms import Form
@@ -32,34 +33,23 @@ ACTIVE = "active"  # the board's default: every need still being worked on
 class Action:
     to: str  # the status asked for
     label: str | Promise
-    needs_assignee: bool = False
-    needs_level: bool = False
-    note_required: bool = False
 
 
-ASSIGN = Action(NeedStatus.ASSIGNED, _("Assign"), needs_assignee=True)
-START = Action(NeedStatus.IN_PROGRESS, _("Start work"))
-ESCALATE = Action(NeedStatus.ESCALATED, _("Escalate"), needs_level=True, note_required=True)
-RESOLVE = Action(NeedStatus.RESOLVED, _("Resolve"), note_required=True)
-CLOSE = Action(NeedStatus.CLOSED, _("Close"))
-ACTIONS = {action.to: action for action in (ASSIGN, START, ESCALATE, RESOLVE, CLOSE)}
-
-OFFERED: dict[str, tuple[Action, ...]] = {
-    NeedStatus.OPEN: (ASSIGN, ESCALATE, RESOLVE),
-    NeedStatus.REOPENED: (ASSIGN, ESCALATE, RESOLVE),
-    NeedStatus.ASSIGNED: (START, ASSIGN, ESCALATE, RESOLVE),
-    NeedStatus.IN_PROGRESS: (ESCALATE, RESOLVE, ASSIGN),
-    NeedStatus.ESCALATED: (ASSIGN, RESOLVE),
-    NeedStatus.RESOLVED: (CLOSE,),
-    NeedStatus.FOLLOWED_UP: (CLOSE,),
-    NeedStatus.CLOSED: (),
+ACTIONS = {
+    NeedStatus.ASSIGNED: Action(NeedStatus.ASSIGNED, _("Assign")),
+    NeedStatus.IN_PROGRESS: Action(NeedStatus.IN_PROGRESS, _("Start work")),
+    NeedStatus.ESCALATED: Action(NeedStatus.ESCALATED, _("Escalate")),
+    NeedStatus.RESOLVED: Action(NeedStatus.RESOLVED, _("Resolve")),
+    NeedStatus.CLOSED: Action(NeedStatus.CLOSED, _("Close")),
 }
-"""What the board offers for each status; the service has the last word (a need another
-person moved meanwhile answers with a conflict, shown on the row)."""
+"""The steps a manager takes on the web, in the order the board offers them (a follow-up
+and a reopening come from the phone's satisfaction form)."""
 
 
 def offered_actions(status: str) -> tuple[Action, ...]:
-    return OFFERED.get(status, ())
+    """The steps the lifecycle allows from ``status``. The service has the last word: a need
+    someone else moved meanwhile answers with a conflict, shown on the row."""
+    return tuple(action for to, action in ACTIONS.items() if allowed(status, to))
 
 
 def is_overdue(need: Need, now: datetime | None = None) -> bool:
@@ -155,9 +145,11 @@ def assignable_people(scope: Scope) -> list[User]:
 
 
 class TransitionForm(Form):
-    """One step asked for on the board; the service checks it against the need's state."""
+    """One step asked for on the board. Whether it is allowed, and what it needs (a note to
+    resolve, a level to escalate, a person of the grid to assign), is the service's to say."""
 
     to = forms.ChoiceField(choices=[(key, action.label) for key, action in ACTIONS.items()])
+    seen = forms.ChoiceField(choices=NeedStatus.choices)  # the status the person acted on
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea)
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=User.objects.none(), required=False
@@ -170,19 +162,6 @@ class TransitionForm(Form):
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = people  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        action = ACTIONS.get(data.get("to", ""))
-        if action is None:
-            return data
-        if action.needs_assignee and not data.get("assignee"):
-            self.add_error("assignee", _("Choose whom to assign the need to."))
-        if action.needs_level and not data.get("handling_level"):
-            self.add_error("handling_level", _("Choose where the need goes."))
-        if action.note_required and not (data.get("note") or "").strip():
-            self.add_error("note", _("Write a note: what was done, or why."))
-        return data
 
     @property
     def action(self) -> Action:

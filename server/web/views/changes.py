@@ -18,14 +18,13 @@ from server.accounts.selectors import scope_for
 from server.core.errors import GridbookError
 from server.grids.selectors import household_detail
 from server.records.models import RegisterChange
+from server.records.register import register_change_approve, register_change_reject
 from server.web.access import current_user, role_required
 
 
 @require_POST
 @role_required(Role.ADMINISTRATOR, Role.MANAGER)
 def register_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    from server.records.services import register_change_approve, register_change_reject
-
     user = current_user(request)
     household = household_detail(scope=scope_for(user), code=code)
     if household is None:
@@ -37,13 +36,13 @@ def register_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     note = request.POST.get("note", "").strip()
     try:
         if decision == "approve":
-            register_change_approve(change=change, actor=user, note=note)
+            register_change_approve(change=change, by=user, note=note)
             messages.success(request, _("The change was approved and applied to the register."))
         elif decision == "reject":
             if not note:
                 messages.error(request, _("Say why the change is rejected (a note is required)."))
             else:
-                register_change_reject(change=change, actor=user, note=note)
+                register_change_reject(change=change, by=user, note=note)
                 messages.success(request, _("The change was rejected; the register is unchanged."))
         else:
             messages.error(request, _("Choose approve or reject."))

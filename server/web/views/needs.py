@@ -9,8 +9,6 @@ meanwhile) is shown as a conflict on the row, never silently dropped.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +23,7 @@ from server.accounts.privacy import personal_data_for
 from server.accounts.selectors import Scope, scope_for, users_in_scope
 from server.core.errors import GridbookError
 from server.records.models import Need
+from server.records.needs import need_transition
 from server.web.access import current_user, role_required
 from server.web.needs_board import (
     NeedFilterForm,
@@ -104,7 +103,13 @@ def need_step(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "web/_need_row.html",
-            {"row": row, "people": assignable_people(scope), "problem": problem, "done": done},
+            {
+                "row": row,
+                "people": assignable_people(scope),
+                "problem": problem,
+                "done": done,
+                "back": _back(request),
+            },
         )
     if problem:
         messages.error(request, problem)
@@ -121,14 +126,16 @@ def _back(request: HttpRequest) -> str:
 
 
 def _apply(need: Need, form: TransitionForm, user: User) -> None:
-    """One step through the records service; its catalogue error says why it was refused."""
-    from server.records.services import need_transition
-
+    """One step through the records service, as the person saw the need (``seen``): a need
+    someone else moved meanwhile is refused with ``need_changed``."""
     data = form.cleaned_data
-    extra: dict[str, Any] = {}
-    if form.action.needs_assignee:
-        extra["assignee"] = data["assignee"]
-    if form.action.needs_level:
-        extra["handling_level"] = data["handling_level"]
-        extra["department"] = data.get("department", "")
-    need_transition(need=need, to=data["to"], actor=user, note=data.get("note", ""), **extra)
+    need.status = data["seen"]
+    need_transition(
+        need=need,
+        to=data["to"],
+        actor=user,
+        note=data.get("note", ""),
+        assignee=data.get("assignee"),
+        handling_level=data.get("handling_level", ""),
+        department=data.get("department", ""),
+    )

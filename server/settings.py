@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "server.grids",
     "server.xforms",
     "server.submissions",
+    "server.records",
     "server.openrosa",
     "server.api",
     "server.web",

@@ -67,15 +67,18 @@ def area_record(
 ) -> AreaRecord:
     """``area`` must already be visible to ``scope`` (``grids.selectors.visible_area``)."""
     reference = min(period.end, now or _now())
+    areas = scope.areas().filter(is_active=True, path__startswith=area.path).order_by("path")
+    rollup: Rollup[RecordFigures] = Rollup(areas, RecordFigures)
     window = Window(
         root=area,
+        # The scope decided which areas are visible; resident rows are read only for the
+        # grids among them, and none at all for a person who sees no resident data.
+        grid_ids=rollup.grid_ids if scope.sees_residents else (),
         start=period.start,
         end=period.end,
         reference=reference,
         cutoff=reference - timedelta(days=not_visited_days),
     )
-    areas = scope.areas().filter(is_active=True, path__startswith=area.path).order_by("path")
-    rollup: Rollup[RecordFigures] = Rollup(areas, RecordFigures)
     for block in BLOCKS:
         block(scope, window, rollup)
     return AreaRecord(
@@ -100,7 +103,7 @@ def _register(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> No
     priority households, households added in the period, households not visited since the
     cutoff. One query."""
     rows = (
-        under(scope.households(), "building__grid", window)
+        under(Household.objects.all(), "building__grid", window)
         .values("building__grid_id", "residence_type", "status")
         .annotate(
             total=Count("pk"),
@@ -135,7 +138,7 @@ def _register_row(row: dict[str, Any]) -> Any:
 
 def _flags(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Active households per special-population flag. One query."""
-    flags = scope.filter_by_grid(HouseholdFlag.objects.all(), "household__building__grid")
+    flags = HouseholdFlag.objects.all()
     rows = (
         under(flags, "household__building__grid", window)
         .filter(household__status=HouseholdStatus.ACTIVE)
@@ -151,7 +154,7 @@ def _flags(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
 
 def _buildings(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Buildings per grid, compounds per community. Two queries."""
-    buildings = under(scope.filter_by_grid(Building.objects.all(), "grid"), "grid", window)
+    buildings = under(Building.objects.all(), "grid", window)
     for row in buildings.values("grid_id").annotate(n=Count("pk")).order_by():
         rollup.add(row["grid_id"], number_add("buildings", row["n"]))
     if not scope.sees_residents:

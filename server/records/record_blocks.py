@@ -62,7 +62,7 @@ def _rows(queryset: QuerySet[Any]) -> Any:
 def visits(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Visits by type and result, their photos. One query."""
     rows = _rows(
-        under(scope.filter_by_grid(Visit.objects.all()), "grid", window)
+        under(Visit.objects.all(), "grid", window)
         .filter(_in_period("visited_at", window))
         .values("grid_id", "visit_type", "result")
         .annotate(n=Count("pk"), photos=Sum("photo_count"))
@@ -79,7 +79,7 @@ def visited_households(scope: Scope, window: Window, rollup: Rollup[RecordFigure
     """Active households visited at least once in the period (all, and priority ones), per
     grid. One query: distinct households counted in the database."""
     rows = _rows(
-        under(scope.filter_by_grid(Visit.objects.all()), "grid", window)
+        under(Visit.objects.all(), "grid", window)
         .filter(_in_period("visited_at", window), household__status=HouseholdStatus.ACTIVE)
         .values("grid_id")
         .annotate(
@@ -95,7 +95,7 @@ def visited_households(scope: Scope, window: Window, rollup: Rollup[RecordFigure
 def visit_minutes(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """How many visits lasted each whole number of minutes (for the median). One query."""
     rows = _rows(
-        under(scope.filter_by_grid(Visit.objects.all()), "grid", window)
+        under(Visit.objects.all(), "grid", window)
         .filter(_in_period("visited_at", window), duration_seconds__isnull=False)
         .annotate(minutes=F("duration_seconds") / 60)
         .values("grid_id", "minutes")
@@ -114,7 +114,7 @@ def visit_items(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> 
         VisitItem.Kind.ENV: "env_issues",
     }
     rows = _rows(
-        under(scope.filter_by_grid(VisitItem.objects.all()), "grid", window)
+        under(VisitItem.objects.all(), "grid", window)
         .filter(_in_period("visited_at", window), kind__in=list(kinds))
         .exclude(value="none")
         .values("grid_id", "kind", "value")
@@ -128,7 +128,7 @@ def visit_items(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> 
 
 
 def _needs(scope: Scope, window: Window) -> QuerySet[Need]:
-    return under(scope.filter_by_grid(Need.objects.filter(withdrawn=False)), "grid", window)
+    return under(Need.objects.filter(withdrawn=False), "grid", window)
 
 
 def needs_raised(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
@@ -203,11 +203,7 @@ def needs_resolved(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) 
 
 def need_events(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Escalations in the period by level, and reopenings. One query."""
-    events = under(
-        scope.filter_by_grid(NeedEvent.objects.filter(applied=True), "need__grid"),
-        "need__grid",
-        window,
-    )
+    events = under(NeedEvent.objects.filter(applied=True), "need__grid", window)
     rows = _rows(
         events.filter(_in_period("at", window), kind__in=[EventKind.ESCALATE, EventKind.REOPEN])
         .values("need__grid_id", "kind", "handling_level")
@@ -228,7 +224,7 @@ def need_events(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> 
 def followups(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """回访 answers given in the period, by outcome. One query."""
     rows = _rows(
-        under(scope.filter_by_grid(FollowUp.objects.all()), "grid", window)
+        under(FollowUp.objects.all(), "grid", window)
         .filter(_in_period("at", window))
         .exclude(outcome="")
         .values("grid_id", "outcome")
@@ -243,7 +239,7 @@ def satisfaction(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) ->
     own worker's answers apart. Two queries."""
     own = Q(collector_role=CollectorRole.OWN_WORKER)
     responses = _rows(
-        under(scope.filter_by_grid(SatisfactionResponse.objects.all()), "grid", window)
+        under(SatisfactionResponse.objects.all(), "grid", window)
         .filter(_in_period("responded_at", window), in_index=True)
         .values("grid_id")
         .annotate(n=Count("pk"), own=Count("pk", filter=own))
@@ -253,7 +249,7 @@ def satisfaction(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) ->
         rollup.add(row["grid_id"], number_add("own_worker_responses", row["own"]))
     per_score = {f"s{score}": Count("pk", filter=Q(score=score)) for score in range(1, 6)}
     scores = _rows(
-        under(scope.filter_by_grid(SatisfactionScore.objects.all()), "grid", window)
+        under(SatisfactionScore.objects.all(), "grid", window)
         .filter(_in_period("responded_at", window), in_index=True, score__isnull=False)
         .annotate(own=Case(When(own, then=Value(1)), default=Value(0), output_field=IntegerField()))
         .values("grid_id", "dimension", "own")
@@ -281,7 +277,7 @@ def households_removed(scope: Scope, window: Window, rollup: Rollup[RecordFigure
     """Households whose status change (moved out, vacant, demolished) was applied in the
     period. One query."""
     rows = _rows(
-        under(scope.filter_by_grid(RegisterChange.objects.all()), "grid", window)
+        under(RegisterChange.objects.all(), "grid", window)
         .filter(_in_period("decided_at", window), kind="status", state="applied")
         .values("grid_id")
         .annotate(n=Count("pk"))

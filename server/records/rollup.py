@@ -27,6 +27,7 @@ class Window:
     not-visited cutoff."""
 
     root: Area
+    grid_ids: tuple[int, ...]
     start: datetime
     end: datetime
     reference: datetime
@@ -34,8 +35,10 @@ class Window:
 
 
 def under(queryset: QuerySet[Any], grid_field: str, window: Window) -> QuerySet[Any]:
-    """Rows of ``queryset`` whose grid (``grid_field``) lies in the window's subtree."""
-    return queryset.filter(**{f"{grid_field}__path__startswith": window.root.path})
+    """Rows of ``queryset`` whose grid (``grid_field``) is one of the window's grids: the
+    grids of the subtree that the reader's scope lets through (a list of ids, so the
+    database walks the (grid, date) indexes instead of joining the area table)."""
+    return queryset.filter(**{f"{grid_field}__in": window.grid_ids})
 
 
 def path_prefixes(path: str) -> list[str]:
@@ -67,6 +70,10 @@ class Rollup(Generic[N]):
                 self.nodes[prefix] for prefix in path_prefixes(path) if prefix in self.nodes
             ]
         self._by_pk = {area.pk: path for path, area in self.areas.items()}
+
+    @property
+    def grid_ids(self) -> tuple[int, ...]:
+        return tuple(sorted(self._chains))
 
     def chain(self, grid_id: int | None) -> list[N]:
         return self._chains.get(grid_id, []) if grid_id is not None else []

@@ -121,3 +121,71 @@ def test_register_changes_for_managers_only(world: World) -> None:
     assert client_for(world.alice).get(f"/api/v1/register-changes/{change.pk}/").status_code == 404
     for role_without in (world.bob, world.carol, world.dave):
         assert client_for(role_without).get("/api/v1/register-changes/").status_code == 403
+
+
+def transition(user, need_id: int, **body):
+    return client_for(user).post(
+        f"/api/v1/needs/{need_id}/transitions/", body, content_type="application/json"
+    )
+
+
+def test_a_manager_moves_a_need_through_the_api(world: World) -> None:
+    n2 = activity.november(world)["n2"].pk
+    assigned = transition(world.alice, n2, to="assigned", status="open", assignee="bob")
+    assert assigned.status_code == 200, assigned.content
+    body = assigned.json()
+    assert (body["status"], body["assignee"]) == ("assigned", "bob")
+    assert body["events"][-1]["via"] == "api" and body["events"][-1]["by"] == "alice"
+    no_note = transition(world.alice, n2, to="resolved", status="assigned")
+    assert no_note.status_code == 400 and no_note.json()["code"] == "need_note_required"
+    stale = transition(world.alice, n2, to="resolved", status="open", note="修好了")
+    assert stale.status_code == 409 and stale.json()["code"] == "need_changed"
+    done = transition(world.alice, n2, to="resolved", status="assigned", note="修好了")
+    assert done.json()["status"] == "resolved" and done.json()["resolution_note"] == "修好了"
+    escalate = transition(
+        world.admin, n2, to="escalated", status="resolved", handling_level="street"
+    )
+    assert escalate.status_code == 409
+
+
+def test_need_transitions_by_role(world: World) -> None:
+    n2 = activity.november(world)["n2"].pk
+    assert (
+        transition(world.bob, n2, to="assigned", status="open").json()["code"] == "need_field_only"
+    )
+    for outsider in (world.erin, world.carol):
+        assert transition(outsider, n2, to="assigned", status="open").status_code == 404
+    assert transition(world.dave, n2, to="assigned", status="open").status_code == 403
+    assert Client().post(f"/api/v1/needs/{n2}/transitions/", {}).status_code == 401
+    bad = transition(world.alice, n2, to="lost", status="open")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_input"
+
+
+def test_register_change_approve_and_reject(world: World) -> None:
+    activity.november(world)
+    household = activity.household("XF-1-101")
+    pending = [
+        RegisterChange.objects.create(
+            kind="flags",
+            grid=world.grid_a1,
+            household=household,
+            payload={"flags": ["retiree", "dibao"]},
+            submission=activity.submission(),
+            proposed_at=activity.local(11, 20),
+        )
+        for _ in range(2)
+    ]
+    assert len(rows(world.alice, "/api/v1/register-changes/?state=pending")) == 2
+    url = "/api/v1/register-changes/{}/{}/"
+    assert client_for(world.erin).post(url.format(pending[0].pk, "approve")).status_code == 404
+    assert client_for(world.bob).post(url.format(pending[0].pk, "approve")).status_code == 403
+    approved = client_for(world.alice).post(
+        url.format(pending[0].pk, "approve"), {"note": "核实"}, content_type="application/json"
+    )
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["state"] == "applied" and approved.json()["decided_by"] == "alice"
+    assert sorted(household.flags.values_list("flag", flat=True)) == ["dibao", "retiree"]
+    again = client_for(world.alice).post(url.format(pending[0].pk, "reject"))
+    assert again.status_code == 409 and again.json()["code"] == "register_change_decided"
+    rejected = client_for(world.admin).post(url.format(pending[1].pk, "reject"))
+    assert rejected.json()["state"] == "rejected"

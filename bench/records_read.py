@@ -262,7 +262,20 @@ def table_sizes() -> dict[str, int]:
     return sizes
 
 
-TABLES = ["grids_area", "grids_building", "grids_household", "grids_householdflag"]
+TABLES = [
+    "grids_area",
+    "grids_building",
+    "grids_household",
+    "grids_householdflag",
+    "submissions_submission",
+    "records_visit",
+    "records_visititem",
+    "records_need",
+    "records_needevent",
+    "records_followup",
+    "records_satisfactionresponse",
+    "records_satisfactionscore",
+]
 
 
 def main() -> None:
@@ -316,7 +329,325 @@ def generate(scale: float) -> None:
 
 
 def build_activity(register: dict[str, Any], scale: float, ids: Ids, rng: random.Random) -> None:
-    """Visits, needs and their events, satisfaction, follow-ups (after records' models)."""
+    """A year of work: each active household visited once a quarter and priority ones
+    monthly (~1,500 visits per grid, DOMAIN §2.7), 25 % nobody home, ~1.2 photos per
+    visit; 12 % of visits raise 1–2 needs whose lifecycle events follow (assigned,
+    resolved, followed up; some escalated, some reopened); 25 satisfaction responses per
+    grid per quarter with 14 scores; a follow-up for most resolved needs."""
+    forms = _forms()
+    started = time.perf_counter()
+    visits = _visits(register, ids, rng, forms["hh_visit"])
+    print(f"visits: {visits['count']:,} in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    needs = _needs(visits["raising"], ids, rng, forms["satisfaction"])
+    print(f"needs: {needs:,} in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    responses = _satisfaction(register["grids"], ids, rng, forms["satisfaction"])
+    print(f"satisfaction responses: {responses:,} in {time.perf_counter() - started:.0f} s")
+
+
+class Table:
+    """COPY rows of one model given only the columns that vary; the rest take the field's
+    default (or NULL / empty)."""
+
+    def __init__(self, model: Any, columns: Sequence[str]) -> None:
+        import json
+
+        self.table = model._meta.db_table
+        fields = list(model._meta.concrete_fields)
+        self.columns = [field.column for field in fields]
+        template: list[Any] = []
+        for field in fields:
+            value = field.get_default() if field.has_default() else None
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                value = datetime(YEAR, 12, 31, tzinfo=UTC)
+            if value is None and not field.null:
+                value = "" if field.get_internal_type() in ("CharField", "TextField") else None
+            if isinstance(value, list | dict):
+                value = json.dumps(value)
+            template.append(value)
+        self.template = template
+        self.positions = [self.columns.index(column) for column in columns]
+        self.rows: list[list[Any]] = []
+
+    def add(self, *values: Any) -> None:
+        row = list(self.template)
+        for position, value in zip(self.positions, values, strict=True):
+            row[position] = value
+        self.rows.append(row)
+        if len(self.rows) >= 50_000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            copy_rows(self.table, self.columns, self.rows)
+            self.rows = []
+
+
+def _forms() -> dict[str, tuple[int, int]]:
+    from server.xforms.models import Form, FormVersion
+
+    found = {}
+    for form_id in ("hh_visit", "satisfaction"):
+        form = Form.objects.create(form_id=f"bench_{form_id}", title=form_id)
+        version = FormVersion.objects.create(
+            form=form, version="1", title=form_id, xml=b"<x/>", xml_md5="0" * 32
+        )
+        found[form_id] = (form.pk, version.pk)
+    return found
+
+
+def _submissions() -> Table:
+    from server.submissions.models import Submission
+
+    return Table(
+        Submission,
+        ["id", "form_id", "form_version_id", "instance_id", "root_instance_id", "xml",
+         "xml_md5", "received_at", "grid_id", "processed_at"],
+    )  # fmt: skip
+
+
+def _submission(table: Table, ids: Ids, form: tuple[int, int], grid: int, when: datetime) -> str:
+    pk = ids.take("submissions_submission")
+    instance = f"uuid:bench-{pk}"
+    table.add(pk, form[0], form[1], instance, instance, b"<x/>", "0" * 32, when, grid, when)
+    return instance
+
+
+VISIT_TYPES = ("routine",) * 8 + ("followup", "special_policy", "condolence", "info_check")
+SERVICES = ("policy", "condolence", "paperwork", "social_security", "health_followup")
+
+
+def _visits(
+    register: dict[str, Any], ids: Ids, rng: random.Random, form: tuple[int, int]
+) -> dict[str, Any]:
+    from server.records.models import Visit, VisitItem
+
+    submissions = _submissions()
+    visits = Table(
+        Visit,
+        ["id", "root_instance_id", "submission_id", "grid_id", "household_id", "household_code",
+         "visit_type", "result", "visited_at", "received_at", "duration_seconds", "photo_count",
+         "need_count"],
+    )  # fmt: skip
+    items = Table(VisitItem, ["id", "visit_id", "grid_id", "visited_at", "kind", "value"])
+    raising: list[tuple[int, int, int, datetime]] = []
+    last_visit: dict[int, datetime] = {}
+    count = 0
+    for household, grid, priority in register["households"]:
+        days = sorted(rng.sample(range(365), 12 if priority else 4))
+        for day in days:
+            when = at(day, rng.randint(8, 20), rng.randint(0, 59))
+            instance = _submission(submissions, ids, form, grid, when)
+            visit = ids.take("records_visit")
+            result = "nobody_home" if rng.random() < 0.25 else "met"
+            needs = (
+                (1 if rng.random() < 0.7 else 2) if result == "met" and rng.random() < 0.12 else 0
+            )
+            visits.add(
+                visit, instance, ids.next["submissions_submission"] - 1, grid, household,
+                f"BD-H{household}", rng.choice(VISIT_TYPES), result, when, when,
+                rng.randint(120, 1500), 1 + (rng.random() < 0.2), needs,
+            )  # fmt: skip
+            if result == "met":
+                items.add(
+                    ids.take("records_visititem"),
+                    visit,
+                    grid,
+                    when,
+                    "service",
+                    rng.choice(SERVICES),
+                )
+            if rng.random() < 0.05:
+                items.add(ids.take("records_visititem"), visit, grid, when, "hazard", "gas")
+            for _ in range(needs):
+                raising.append((visit, grid, household, when))
+            last_visit[household] = when
+            count += 1
+    submissions.flush()
+    visits.flush()
+    items.flush()
+    _set_last_visits(last_visit)
+    return {"count": count, "raising": raising}
+
+
+def _set_last_visits(last_visit: dict[int, datetime]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_last (id integer, at timestamptz)")
+        copy_rows("bench_last", ["id", "at"], list(last_visit.items()))
+        cursor.execute(
+            "UPDATE grids_household h SET last_visit_at = b.at FROM bench_last b WHERE h.id = b.id"
+        )
+
+
+CATEGORIES = ("elderly_care", "repair", "environment", "security", "policy", "employment")
+DUE_DAYS = {"urgent": 1, "soon": 7, "normal": 15}
+
+
+def _needs(
+    raising: list[tuple[int, int, int, datetime]],
+    ids: Ids,
+    rng: random.Random,
+    form: tuple[int, int],
+) -> int:
+    from server.records.models import FollowUp, Need, NeedEvent
+
+    needs = Table(
+        Need,
+        ["id", "key", "visit_id", "position", "grid_id", "household_id", "category", "urgency",
+         "on_spot", "raised_at", "status", "handling_level", "due_at", "resolved_at",
+         "escalation_count", "reopen_count", "followup_count", "last_followup_at",
+         "followup_outcome", "updated_at"],
+    )  # fmt: skip
+    events = Table(
+        NeedEvent,
+        ["id", "need_id", "kind", "from_status", "to_status", "at", "source", "handling_level"],
+    )
+    submissions = _submissions()
+    followups = Table(
+        FollowUp,
+        ["id", "root_instance_id", "submission_id", "need_id", "grid_id", "household_id", "at",
+         "outcome", "reopen"],
+    )  # fmt: skip
+    end = at(365, 0)
+    for position, (visit, grid, household, raised) in enumerate(raising):
+        need = ids.take("records_need")
+        urgency = rng.choice(("urgent", "soon", "normal", "normal"))
+        due = raised + timedelta(days=DUE_DAYS[urgency])
+        steps = _lifecycle(rng, raised, end)
+        status, level, resolved, followed, outcome, reopened = _fold(steps)
+        needs.add(
+            need, f"bench-{visit}#{position}", visit, 1, grid, household, rng.choice(CATEGORIES),
+            urgency, steps[0][0] == "resolve" and steps[0][2] == raised, raised, status, level,
+            due, resolved, int(level != ""), reopened, int(followed is not None), followed,
+            outcome, raised,
+        )  # fmt: skip
+        previous = "open"
+        events.add(ids.take("records_needevent"), need, "raised", "", "open", raised, "system", "")
+        for kind, to_status, when, event_level in steps:
+            events.add(
+                ids.take("records_needevent"),
+                need,
+                kind,
+                previous,
+                to_status,
+                when,
+                "web",
+                event_level,
+            )
+            previous = to_status
+        if followed is not None:
+            instance = _submission(submissions, ids, form, grid, followed)
+            followups.add(
+                ids.take("records_followup"), instance, ids.next["submissions_submission"] - 1,
+                need, grid, household, followed, outcome, outcome == "dissatisfied",
+            )  # fmt: skip
+    for table in (needs, events, submissions, followups):
+        table.flush()
+    return len(raising)
+
+
+def _lifecycle(
+    rng: random.Random, raised: datetime, end: datetime
+) -> list[tuple[str, str, datetime, str]]:
+    """Steps after raising: on the spot (20 %), else assigned, maybe escalated, resolved
+    after 0–30 days, followed up a few days later; some never finish within the year."""
+    if rng.random() < 0.2:
+        steps = [("resolve", "resolved", raised, "")]
+    else:
+        when = raised + timedelta(hours=rng.randint(2, 48))
+        steps = [("assign", "assigned", when, "")]
+        if rng.random() < 0.15:
+            when += timedelta(days=rng.randint(1, 5))
+            steps.append(
+                ("escalate", "escalated", when, rng.choice(("street", "district_platform")))
+            )
+        when += timedelta(days=rng.randint(0, 30), hours=rng.randint(1, 20))
+        if rng.random() < 0.1 or when >= end:
+            return steps
+        steps.append(("resolve", "resolved", when, ""))
+    when = steps[-1][2] + timedelta(days=rng.randint(2, 10))
+    if rng.random() < 0.8 and when < end:
+        outcome = rng.choice(("satisfied",) * 7 + ("basically",) * 2 + ("dissatisfied",))
+        steps.append(
+            ("follow_up", "followed_up" if outcome != "dissatisfied" else "reopened", when, outcome)
+        )
+    return steps
+
+
+def _fold(
+    steps: list[tuple[str, str, datetime, str]],
+) -> tuple[str, str, datetime | None, datetime | None, str, int]:
+    status, level, resolved, followed, outcome, reopened = "open", "", None, None, "", 0
+    for kind, to_status, when, extra in steps:
+        status = to_status
+        if kind == "escalate":
+            level = extra
+        if kind == "resolve":
+            resolved = when
+        if kind == "follow_up":
+            followed, outcome = when, extra
+            reopened += to_status == "reopened"
+    return status, level, resolved, followed, outcome, reopened
+
+
+ROLES = ("own_worker", "other_worker", "street_or_third_party", "resident_self")
+
+
+def _satisfaction(grids: list[int], ids: Ids, rng: random.Random, form: tuple[int, int]) -> int:
+    from server.records.choices import SATISFACTION_DIMENSIONS
+    from server.records.models import SatisfactionResponse, SatisfactionScore
+
+    submissions = _submissions()
+    responses = Table(
+        SatisfactionResponse,
+        ["id", "root_instance_id", "submission_id", "grid_id", "collector_role", "in_index",
+         "responded_at", "overall"],
+    )  # fmt: skip
+    scores = Table(
+        SatisfactionScore,
+        ["id", "response_id", "dimension", "score", "grid_id", "responded_at", "in_index",
+         "collector_role"],
+    )  # fmt: skip
+    count = 0
+    for grid in grids:
+        for quarter_number in range(4):
+            for _ in range(25):
+                when = at(quarter_number * 91 + rng.randint(0, 89), rng.randint(9, 19))
+                instance = _submission(submissions, ids, form, grid, when)
+                response = ids.take("records_satisfactionresponse")
+                role = rng.choice(ROLES)
+                overall = rng.choice((3, 4, 4, 5, 5))
+                responses.add(
+                    response,
+                    instance,
+                    ids.next["submissions_submission"] - 1,
+                    grid,
+                    role,
+                    True,
+                    when,
+                    overall,
+                )
+                for dimension in SATISFACTION_DIMENSIONS:
+                    score = (
+                        overall if dimension == "overall" else rng.choice((None, 2, 3, 4, 4, 5, 5))
+                    )
+                    scores.add(
+                        ids.take("records_satisfactionscore"),
+                        response,
+                        dimension,
+                        score,
+                        grid,
+                        when,
+                        True,
+                        role,
+                    )
+                count += 1
+    for table in (submissions, responses, scores):
+        table.flush()
+    return count
 
 
 if __name__ == "__main__":

@@ -327,6 +327,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FormKindEnum": "server.xforms.models.FormKind",
         "ManifestFileKindEnum": ["media", "register_list"],
+        "FormStateEnum": "server.xforms.models.FormState",
+        "NeedStatusEnum": "server.records.choices.NeedStatus",
+        "RegisterChangeStateEnum": "server.records.choices.ChangeState",
     },
 }
 

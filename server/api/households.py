@@ -6,19 +6,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from server.accounts.privacy import PersonalData, personal_data_for
 from server.accounts.selectors import scope_for
+from server.api.needs import NeedSerializer
 from server.api.permissions import RecordReaders
+from server.api.query_params import area_param, bool_param, choice_param
+from server.api.visits import VisitSerializer
 from server.core.errors import INVALID_INPUT, GridbookError
 from server.grids.choices import HouseholdStatus, SpecialPopulation
 from server.grids.models import Household
-from server.grids.selectors import visible_area
-from server.records.reads import HouseholdQuery, households_list
+from server.records.reads import (
+    HouseholdQuery,
+    HouseholdTimeline,
+    household_timeline,
+    households_list,
+)
 
 
 class HouseholdSerializer(serializers.Serializer):
@@ -48,41 +58,16 @@ class HouseholdSerializer(serializers.Serializer):
         return [flag.flag for flag in household.flags.all()]
 
 
-def _bool(text: str | None, name: str) -> bool | None:
-    if text in (None, ""):
-        return None
-    if text in ("true", "1", "yes"):
-        return True
-    if text in ("false", "0", "no"):
-        return False
-    raise GridbookError(INVALID_INPUT, reason=f"{name}: true or false")
-
-
 def household_query(request: Request) -> HouseholdQuery:
-    params = request.query_params
-    area = None
-    if code := params.get("area"):
-        area = visible_area(scope=scope_for(request.user), code=code)
-        if area is None:
-            raise Http404
-    days = params.get("not_visited_days")
+    days = request.query_params.get("not_visited_days")
     if days is not None and (not days.isdigit() or not 1 <= int(days) <= 3650):
         raise GridbookError(INVALID_INPUT, reason="not_visited_days: 1 to 3650")
-    flag, status = params.get("flag", ""), params.get("status", "")
-    if flag and flag not in SpecialPopulation.values:
-        raise GridbookError(
-            INVALID_INPUT, reason=f"flag: one of {', '.join(SpecialPopulation.values)}"
-        )
-    if status and status not in HouseholdStatus.values:
-        raise GridbookError(
-            INVALID_INPUT, reason=f"status: one of {', '.join(HouseholdStatus.values)}"
-        )
     return HouseholdQuery(
-        area=area,
-        search=params.get("search", "").strip(),
-        flag=flag,
-        status=status,
-        priority=_bool(params.get("priority"), "priority"),
+        area=area_param(request),
+        search=request.query_params.get("search", "").strip(),
+        flag=choice_param(request, "flag", SpecialPopulation.values),
+        status=choice_param(request, "status", HouseholdStatus.values),
+        priority=bool_param(request, "priority"),
         not_visited_days=int(days) if days else None,
     )
 
@@ -119,3 +104,61 @@ class HouseholdListView(ListAPIView):
     @extend_schema(parameters=HOUSEHOLD_FILTERS)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         return super().get(request, *args, **kwargs)
+
+
+class ScoreSerializer(serializers.Serializer):
+    dimension = serializers.CharField()
+    score = serializers.IntegerField(allow_null=True, help_text="null: don't know")
+
+
+class SatisfactionAnswerSerializer(serializers.Serializer):
+    responded_at = serializers.DateTimeField()
+    collector_role = serializers.CharField()
+    survey_mode = serializers.CharField()
+    in_index = serializers.BooleanField()
+    overall = serializers.IntegerField(allow_null=True)
+    scores = ScoreSerializer(many=True)
+    comments = serializers.CharField()
+
+
+class HouseholdTimelineSerializer(HouseholdSerializer):
+    visits = serializers.SerializerMethodField()
+    needs = serializers.SerializerMethodField()
+    satisfaction = serializers.SerializerMethodField()
+
+    def _timeline(self) -> HouseholdTimeline:
+        return self.context["timeline"]
+
+    @extend_schema_field(VisitSerializer(many=True))
+    def get_visits(self, household: Household) -> Any:
+        return VisitSerializer(self._timeline().visits, many=True).data
+
+    @extend_schema_field(NeedSerializer(many=True))
+    def get_needs(self, household: Household) -> Any:
+        return NeedSerializer(self._timeline().needs, many=True, context=self.context).data
+
+    @extend_schema_field(SatisfactionAnswerSerializer(many=True, allow_null=True))
+    def get_satisfaction(self, household: Household) -> Any:
+        answers = self._timeline().satisfaction
+        if answers is None:
+            return None
+        return SatisfactionAnswerSerializer(answers, many=True).data
+
+
+class HouseholdDetailView(APIView):
+    """GET: one household with its latest visits (photos named) and needs, newest first.
+    Satisfaction answers given under its name are shown to managers and administrators
+    only (null for collectors: residents rate their own worker)."""
+
+    permission_classes = [RecordReaders]
+
+    @extend_schema(responses=HouseholdTimelineSerializer)
+    def get(self, request: Request, code: str) -> Response:
+        personal = personal_data_for(request.user)
+        timeline = household_timeline(
+            scope=scope_for(request.user), code=code, with_satisfaction=personal.in_full
+        )
+        if timeline is None:
+            raise Http404
+        context = {"personal": personal, "timeline": timeline, "now": timezone.now()}
+        return Response(HouseholdTimelineSerializer(timeline.household, context=context).data)

@@ -62,6 +62,7 @@ class VisitsOut(serializers.Serializer):
     photos = serializers.IntegerField()
     services = counts_field("services delivered")
     hazards = counts_field("hazards observed")
+    env_issues = counts_field("environment issues observed")
 
 
 class NeedsOut(serializers.Serializer):
@@ -72,7 +73,9 @@ class NeedsOut(serializers.Serializer):
     resolved = serializers.IntegerField(help_text="resolved in the period")
     resolved_on_spot = serializers.IntegerField()
     resolved_on_spot_share = rate_field("resolved on the spot ÷ resolved")
-    median_days_to_resolve = serializers.FloatField(allow_null=True)
+    median_days_to_resolve = serializers.FloatField(
+        allow_null=True, help_text="whole days from raised to resolved (floor), median"
+    )
     escalations = counts_field("escalations in the period per level")
     reopened = serializers.IntegerField()
 

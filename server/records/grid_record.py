@@ -18,9 +18,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from server.grids.choices import AreaLevel, HouseholdStatus
 from server.grids.models import Area, Building, Compound, Household, HouseholdFlag
+from server.records.record_blocks import ACTIVITY_BLOCKS
 from server.records.record_figures import RecordFigures
 from server.records.record_period import Period
-from server.records.rollup import Rollup, counter_add, number_add
+from server.records.rollup import Rollup, Window, counter_add, number_add, under
 
 if TYPE_CHECKING:
     from server.accounts.selectors import Scope
@@ -56,16 +57,6 @@ class AreaRecord:
         }
 
 
-@dataclass(frozen=True)
-class _Window:
-    """What the queries need: the subtree, the period's bounds, the not-visited cutoff."""
-
-    root: Area
-    start: datetime
-    end: datetime
-    cutoff: datetime
-
-
 def area_record(
     *,
     scope: Scope,
@@ -76,14 +67,18 @@ def area_record(
 ) -> AreaRecord:
     """``area`` must already be visible to ``scope`` (``grids.selectors.visible_area``)."""
     reference = min(period.end, now or _now())
-    window = _Window(
-        root=area,
-        start=period.start,
-        end=period.end,
-        cutoff=reference - timedelta(days=not_visited_days),
-    )
     areas = scope.areas().filter(is_active=True, path__startswith=area.path).order_by("path")
     rollup: Rollup[RecordFigures] = Rollup(areas, RecordFigures)
+    window = Window(
+        root=area,
+        # The scope decided which areas are visible; resident rows are read only for the
+        # grids among them, and none at all for a person who sees no resident data.
+        grid_ids=rollup.grid_ids if scope.sees_residents else (),
+        start=period.start,
+        end=period.end,
+        reference=reference,
+        cutoff=reference - timedelta(days=not_visited_days),
+    )
     for block in BLOCKS:
         block(scope, window, rollup)
     return AreaRecord(
@@ -100,19 +95,15 @@ def _now() -> datetime:
     return timezone.now()
 
 
-def _under(queryset: QuerySet[Any], grid_field: str, window: _Window) -> QuerySet[Any]:
-    return queryset.filter(**{f"{grid_field}__path__startswith": window.root.path})
-
-
 # --- register baseline -------------------------------------------------------------------
 
 
-def _register(scope: Scope, window: _Window, rollup: Rollup[RecordFigures]) -> None:
+def _register(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Households by grid, residence type and status: active households, residents,
     priority households, households added in the period, households not visited since the
     cutoff. One query."""
     rows = (
-        _under(scope.households(), "building__grid", window)
+        under(Household.objects.all(), "building__grid", window)
         .values("building__grid_id", "residence_type", "status")
         .annotate(
             total=Count("pk"),
@@ -145,11 +136,11 @@ def _register_row(row: dict[str, Any]) -> Any:
     return update
 
 
-def _flags(scope: Scope, window: _Window, rollup: Rollup[RecordFigures]) -> None:
+def _flags(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Active households per special-population flag. One query."""
-    flags = scope.filter_by_grid(HouseholdFlag.objects.all(), "household__building__grid")
+    flags = HouseholdFlag.objects.all()
     rows = (
-        _under(flags, "household__building__grid", window)
+        under(flags, "household__building__grid", window)
         .filter(household__status=HouseholdStatus.ACTIVE)
         .values("household__building__grid_id", "flag")
         .annotate(total=Count("pk"))
@@ -161,9 +152,9 @@ def _flags(scope: Scope, window: _Window, rollup: Rollup[RecordFigures]) -> None
         )
 
 
-def _buildings(scope: Scope, window: _Window, rollup: Rollup[RecordFigures]) -> None:
+def _buildings(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Buildings per grid, compounds per community. Two queries."""
-    buildings = _under(scope.filter_by_grid(Building.objects.all(), "grid"), "grid", window)
+    buildings = under(Building.objects.all(), "grid", window)
     for row in buildings.values("grid_id").annotate(n=Count("pk")).order_by():
         rollup.add(row["grid_id"], number_add("buildings", row["n"]))
     if not scope.sees_residents:
@@ -174,7 +165,7 @@ def _buildings(scope: Scope, window: _Window, rollup: Rollup[RecordFigures]) -> 
         rollup.add_for_area(row["community_id"], number_add("compounds", row["n"]))
 
 
-BLOCKS = [_register, _flags, _buildings]
+BLOCKS = [_register, _flags, _buildings, *ACTIVITY_BLOCKS]
 
 
 def households_not_visited(

@@ -14,9 +14,6 @@ from typing import Any
 from server.grids.models import Area
 from server.records.record_period import ScoreSummary, median_of_counts, share
 
-OPEN_STATUSES = ("open", "assigned", "in_progress", "escalated", "reopened")
-"""A need in one of these is still waiting for work (overdue when past its due date)."""
-
 FOLLOWUP_SATISFIED = ("satisfied", "basically")
 
 
@@ -44,6 +41,7 @@ class RecordFigures:
     photos: int = 0
     services: Counter[str] = field(default_factory=Counter)
     hazards: Counter[str] = field(default_factory=Counter)
+    env_issues: Counter[str] = field(default_factory=Counter)
     # Needs
     needs_raised: int = 0
     needs_by_category: Counter[str] = field(default_factory=Counter)
@@ -51,7 +49,7 @@ class RecordFigures:
     needs_overdue: int = 0
     needs_resolved: int = 0
     resolved_on_spot: int = 0
-    resolve_tenths: Counter[int] = field(default_factory=Counter)  # tenths of a day
+    resolve_days: Counter[int] = field(default_factory=Counter)  # whole days, floor
     escalations: Counter[str] = field(default_factory=Counter)
     reopened: int = 0
     # Follow-up (回访)
@@ -109,7 +107,6 @@ class RecordFigures:
 
     def as_json(self) -> dict[str, Any]:
         minutes = median_of_counts(dict(self.visit_minutes))
-        tenths = median_of_counts(dict(self.resolve_tenths))
         return {
             "area": {"code": self.area.code, "name": self.area.name, "level": self.area.level},
             "register": {
@@ -137,6 +134,7 @@ class RecordFigures:
                 "photos": self.photos,
                 "services": _sorted(self.services),
                 "hazards": _sorted(self.hazards),
+                "env_issues": _sorted(self.env_issues),
             },
             "needs": {
                 "raised": self.needs_raised,
@@ -146,7 +144,7 @@ class RecordFigures:
                 "resolved": self.needs_resolved,
                 "resolved_on_spot": self.resolved_on_spot,
                 "resolved_on_spot_share": share(self.resolved_on_spot, self.needs_resolved),
-                "median_days_to_resolve": None if tenths is None else round(tenths / 10, 1),
+                "median_days_to_resolve": median_of_counts(dict(self.resolve_days)),
                 "escalations": _sorted(self.escalations),
                 "reopened": self.reopened,
             },

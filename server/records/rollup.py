@@ -1,4 +1,4 @@
-"""Rolling per-grid aggregates up the area tree (pure: no queries).
+"""Rolling per-grid aggregates up the area tree (no queries of its own).
 
 Every figure of a record is first computed per grid in SQL (one ``GROUP BY grid`` query per
 block), then added to the grid's node and to each visible node above it, through the
@@ -9,11 +9,36 @@ exactly; shares are derived at the end from the summed parts, never averaged.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
+
+from django.db.models import QuerySet
 
 from server.grids.models import Area
 
 N = TypeVar("N")
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a record's queries need: the subtree's root, the period's bounds, the instant
+    statuses are read at (the period's end, or now for a running period) and the
+    not-visited cutoff."""
+
+    root: Area
+    grid_ids: tuple[int, ...]
+    start: datetime
+    end: datetime
+    reference: datetime
+    cutoff: datetime
+
+
+def under(queryset: QuerySet[Any], grid_field: str, window: Window) -> QuerySet[Any]:
+    """Rows of ``queryset`` whose grid (``grid_field``) is one of the window's grids: the
+    grids of the subtree that the reader's scope lets through (a list of ids, so the
+    database walks the (grid, date) indexes instead of joining the area table)."""
+    return queryset.filter(**{f"{grid_field}__in": window.grid_ids})
 
 
 def path_prefixes(path: str) -> list[str]:
@@ -45,6 +70,10 @@ class Rollup(Generic[N]):
                 self.nodes[prefix] for prefix in path_prefixes(path) if prefix in self.nodes
             ]
         self._by_pk = {area.pk: path for path, area in self.areas.items()}
+
+    @property
+    def grid_ids(self) -> tuple[int, ...]:
+        return tuple(sorted(self._chains))
 
     def chain(self, grid_id: int | None) -> list[N]:
         return self._chains.get(grid_id, []) if grid_id is not None else []

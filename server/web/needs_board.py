@@ -23,6 +23,7 @@ from server.grids.models import Area
 from server.records.choices import ACTIVE_STATUSES, HandlingLevel, NeedStatus
 from server.records.lifecycle import allowed
 from server.records.models import Need
+from server.records.reads import NeedQuery, needs_list
 from server.web.choice_labels import LABELS
 from server.web.forms import Form
 
@@ -112,27 +113,27 @@ def board_areas(scope: Scope) -> list[Area]:
 def board_needs(
     *, scope: Scope, filters: dict[str, Any], areas: dict[str, Area], now: datetime | None = None
 ) -> QuerySet[Need]:
-    """The needs matching the board's filters, overdue first, then by due date."""
-    now = now or timezone.now()
-    needs = scope.filter_by_grid(Need.objects.filter(withdrawn=False), "grid")
-    area = areas.get(filters.get("area") or "")
-    if area is not None:
-        needs = needs.filter(grid__path__startswith=area.path)
-    if filters.get("category"):
-        needs = needs.filter(category=filters["category"])
-    status = filters.get("status")
+    """The needs matching the board's filters (``records.reads.needs_list``, plus "still
+    being worked on" and a text search), the most pressing first: by due date."""
+    status = filters.get("status") or ""
+    needs = needs_list(
+        scope=scope,
+        query=NeedQuery(
+            area=areas.get(filters.get("area") or ""),
+            category=filters.get("category") or "",
+            status="" if status == ACTIVE else status,
+            overdue=True if filters.get("overdue") else None,
+        ),
+        now=now,
+    )
     if status == ACTIVE:
         needs = needs.filter(status__in=ACTIVE_STATUSES)
-    elif status:
-        needs = needs.filter(status=status)
-    if filters.get("overdue"):
-        needs = needs.filter(status__in=ACTIVE_STATUSES, due_at__lt=now)
-    if filters.get("q"):
-        text = filters["q"].strip()
+    text = (filters.get("q") or "").strip()
+    if text:
         needs = needs.filter(
             Q(description__icontains=text) | Q(household__address_label__icontains=text)
         )
-    return needs.select_related("grid", "household", "assignee").order_by("due_at", "pk")
+    return needs.order_by("due_at", "pk")
 
 
 def assignable_people(scope: Scope) -> list[User]:

@@ -13,7 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from server.records.grid_record import AreaRecord
-from server.records.record_figures import OPEN_STATUSES, RecordFigures
+from server.records.choices import ACTIVE_STATUSES
+from server.records.record_figures import RecordFigures
 from server.records.record_period import ScoreSummary, median_of_counts
 from server.web.choice_labels import label_of
 from server.web.sortable import Column
@@ -71,12 +72,11 @@ def dimensions(figures: RecordFigures, previous: RecordFigures | None) -> list[D
 
 
 def open_needs(figures: RecordFigures) -> int:
-    return sum(figures.needs_by_status.get(status, 0) for status in OPEN_STATUSES)
+    return sum(figures.needs_by_status.get(status, 0) for status in ACTIVE_STATUSES)
 
 
 def median_days_to_resolve(figures: RecordFigures) -> float | None:
-    tenths = median_of_counts(dict(figures.resolve_tenths))
-    return None if tenths is None else round(tenths / 10, 1)
+    return median_of_counts(dict(figures.resolve_days))
 
 
 def overall_index(figures: RecordFigures) -> float | None:

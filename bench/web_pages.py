@@ -54,6 +54,7 @@ def seed() -> None:
     add_full_grid()
     call_command("load_forms", "--no-validate", stdout=open(os.devnull, "w"))  # noqa: SIM115
     add_full_grid_collector()
+    add_activity()
 
 
 def add_full_grid(households: int = 320) -> None:
@@ -107,12 +108,27 @@ def add_full_grid_collector() -> None:
     user_create(username="bench", role="collector", password="Bench-Pass-2026", areas=[grid])
 
 
+def add_activity() -> None:
+    """Months of demo field work (records' ``seed_demo_activity``: visits with photos and
+    GPS, needs in every status, surveys and follow-ups), so the record pages have data."""
+    from django.core.management import call_command, get_commands
+
+    if "seed_demo_activity" not in get_commands():
+        print("(no seed_demo_activity command here: the record pages are measured empty)")
+        return
+    call_command("seed_demo_activity", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
 def pages() -> dict[str, list[str]]:
     from server.grids.models import Household
 
     own = Household.objects.filter(building__grid__code="JY-TY-CY-G01").order_by("code").first()
     big = Household.objects.filter(building__grid__code="BENCH-G300").order_by("code").last()
     assert own and big
+    busy = _busiest_household() or own.code
+    today = time.localtime()
+    this_year = str(today.tm_year)
+    last_month = f"{today.tm_year - (today.tm_mon == 1)}-{(today.tm_mon - 2) % 12 + 1:02d}"
     return {
         "admin": [
             "/",
@@ -124,6 +140,10 @@ def pages() -> dict[str, list[str]]:
             "/import/register/",
             "/forms/",
             "/forms/hh_visit/",
+            "/dashboard/",
+            "/dashboard/JY-TY/?period=" + this_year,
+            "/needs/",
+            "/needs/?status=",
         ],
         "alice": [
             "/",
@@ -136,8 +156,16 @@ def pages() -> dict[str, list[str]]:
             "/areas/BENCH-G300/?q=B05",
             f"/households/{own.code}/",
             f"/households/{big.code}/",
+            f"/households/{busy}/",
             "/forms/",
             "/forms/hh_visit/",
+            "/dashboard/",
+            "/dashboard/JY-TY-CY/?sort=-coverage",
+            "/dashboard/JY-TY-CY/?period=" + this_year,
+            "/areas/JY-TY-CY-G01/?period=" + last_month,
+            "/needs/",
+            "/needs/?overdue=on",
+            "/needs/?status=&area=JY-TY-CY-G01",
         ],
         "bob": [
             "/",
@@ -157,6 +185,22 @@ def pages() -> dict[str, list[str]]:
             "/forms/hh_visit/lists/?collector=bench",
         ],
     }
+
+
+def _busiest_household() -> str | None:
+    """The household with the most visits (the longest history page)."""
+    from django.db.models import Count
+
+    from server.records.models import Visit
+
+    row = (
+        Visit.objects.exclude(household=None)
+        .values("household__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    return row["household__code"] if row else None
 
 
 def measure(repeat: int) -> list[tuple[str, str, int, float, float, int]]:

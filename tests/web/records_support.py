@@ -23,6 +23,7 @@ from server.records.models import (
     SatisfactionScore,
     Visit,
 )
+from server.records.register import household_touch_last_visit
 from server.submissions.models import Attachment, Submission
 from server.xforms.models import FormVersion
 from tests.xforms.conftest import simple_form, upload_markdown
@@ -68,7 +69,7 @@ def visit(
     at = at or timezone.now()
     grid = household.building.grid
     sent = submission(grid=grid, by=by, at=at)
-    return Visit.objects.create(
+    created = Visit.objects.create(
         root_instance_id=sent.root_instance_id,
         submission=sent,
         grid=grid,
@@ -84,6 +85,8 @@ def visit(
         longitude=Decimal(gps[1]) if gps else None,
         diary=diary,
     )
+    household_touch_last_visit(household=household)
+    return created
 
 
 def photo(sent: Submission, name: str = "door.jpg") -> Attachment:

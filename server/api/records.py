@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +20,7 @@ from server.core.errors import GridbookError
 from server.grids.selectors import visible_area
 from server.records.grid_record import NOT_VISITED_DAYS, area_record
 from server.records.record_period import Period, PeriodError, parse_period
+from server.records.record_trends import area_trends
 
 PERIOD_PARAMETERS = [
     OpenApiParameter(
@@ -76,3 +78,31 @@ class AreaRecordView(APIView):
             scope=scope, area=area, period=period, not_visited_days=not_visited_days_from(request)
         )
         return Response(record.as_json())
+
+
+class MonthOut(serializers.Serializer):
+    month = serializers.CharField()
+    visits = serializers.IntegerField()
+    households_visited = serializers.IntegerField()
+    needs_raised = serializers.IntegerField()
+    needs_resolved = serializers.IntegerField()
+    followup_responses = serializers.IntegerField()
+    followup_satisfaction_rate = serializers.FloatField(allow_null=True)
+    satisfaction_n = serializers.IntegerField()
+    satisfaction_index = serializers.FloatField(allow_null=True)
+
+
+class AreaTrendsView(APIView):
+    """GET: the twelve months ending with the period's month, month by month (the
+    dashboard's charts)."""
+
+    permission_classes = [RecordReaders]
+
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=MonthOut(many=True))
+    def get(self, request: Request, code: str) -> Response:
+        scope = scope_for(request.user)
+        area = visible_area(scope=scope, code=code)
+        if area is None:
+            raise Http404
+        months = area_trends(scope=scope, area=area, period=period_from(request))
+        return Response([month.as_json() for month in months])

@@ -72,5 +72,6 @@ urlpatterns = [
         visits.RegisterChangeDecisionView.as_view(approve=False),
         name="register-change-reject",
     ),
+    path("areas/<str:code>/trends/", records.AreaTrendsView.as_view(), name="area-trends"),
     path("grids/<str:code>/record/", records.AreaRecordView.as_view(), name="grid-record"),
 ]

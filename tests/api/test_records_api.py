@@ -137,7 +137,16 @@ def test_the_schema_has_the_records_endpoints_without_warnings(tmp_path) -> None
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text()
-    for path in ("/api/v1/areas/", "/api/v1/areas/{code}/record/", "/api/v1/households/"):
+    for path in (
+        "/api/v1/areas/",
+        "/api/v1/areas/{code}/record/",
+        "/api/v1/areas/{code}/trends/",
+        "/api/v1/households/",
+        "/api/v1/households/{code}/",
+        "/api/v1/needs/{need_id}/transitions/",
+        "/api/v1/visits/",
+        "/api/v1/register-changes/{change_id}/approve/",
+    ):
         assert f"{path}:" in text
 
 
@@ -146,3 +155,11 @@ def test_the_documented_record_shape_is_the_answer(world: World) -> None:
 
     body = client_for(world.admin).get("/api/v1/areas/JY/record/?period=2026").json()
     assert AreaRecordOut(body).data == body
+
+
+def test_trends_by_role(world: World) -> None:
+    months = client_for(world.alice).get("/api/v1/areas/CY/trends/?period=2026-11").json()
+    assert len(months) == 12 and months[-1]["month"] == "2026-11"
+    assert client_for(world.erin).get("/api/v1/areas/CY/trends/").status_code == 404
+    assert client_for(world.dave).get("/api/v1/areas/CY/trends/").status_code == 403
+    assert client_for(world.bob).get("/api/v1/areas/CY1/trends/").status_code == 200

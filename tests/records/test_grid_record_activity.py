@@ -147,3 +147,22 @@ def test_query_count_is_fixed_whatever_the_activity(world: World) -> None:
     with CaptureQueriesContext(connection) as busy:
         area_record(scope=scope, area=world.district, period=period, now=AFTER)
     assert len(busy.captured_queries) == len(empty.captured_queries) <= 20
+
+
+def test_twelve_month_trends(world: World) -> None:
+    from server.records.record_trends import area_trends
+
+    activity.november(world)
+    months = area_trends(
+        scope=scope_for(world.alice), area=world.community_a, period=parse_period("2026-11")
+    )
+    assert months[0].month.label == "2025-12" and len(months) == 12
+    november = months[-1].as_json()
+    assert (november["visits"], november["households_visited"]) == (5, 4)
+    assert (november["needs_raised"], november["needs_resolved"]) == (3, 2)
+    assert november["followup_satisfaction_rate"] == 100.0  # satisfied + basically
+    # overall, other collectors only: 4 and 5 → mean 4.5 → index 87.5
+    assert (november["satisfaction_n"], november["satisfaction_index"]) == (2, 87.5)
+    october = months[-2].as_json()
+    assert (october["visits"], october["needs_raised"]) == (1, 1)  # 10-31 23:30 Shanghai
+    assert months[0].as_json()["satisfaction_index"] is None

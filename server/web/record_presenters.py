@@ -12,10 +12,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from server.records.grid_record import AreaRecord
 from server.records.choices import ACTIVE_STATUSES
+from server.records.grid_record import AreaRecord
 from server.records.record_figures import RecordFigures
-from server.records.record_period import ScoreSummary, median_of_counts
+from server.records.record_period import ScoreSummary, median_of_counts, share
+from server.records.record_trends import MonthFigures
 from server.web.choice_labels import label_of
 from server.web.sortable import Column
 
@@ -106,23 +107,43 @@ def child_columns() -> list[Column[RecordFigures]]:
 
 @dataclass(frozen=True)
 class TrendPoint:
-    label: str
-    record: RecordFigures
+    """One month of ``records.record_trends.area_trends``; coverage against today's active
+    households (the register keeps no history of its size)."""
+
+    month: MonthFigures
+    households: int
+
+    @property
+    def label(self) -> str:
+        return self.month.month.label
+
+    @property
+    def coverage(self) -> float | None:
+        return share(self.month.households_visited, self.households)
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        return self.month.as_json()
+
+
+def trend_points(months: list[MonthFigures], households: int) -> list[TrendPoint]:
+    return [TrendPoint(month=month, households=households) for month in months]
 
 
 def trends_chart(points: list[TrendPoint]) -> dict[str, Any]:
     """Visit coverage, 回访满意率 and the overall satisfaction index, month by month (%)."""
+    rows = [point.figures for point in points]
     return {
         "type": "line",
         "title": _("The last 12 months (%)"),
         "categories": [point.label for point in points],
         "series": [
-            {"name": _("Visit coverage"), "data": [p.record.coverage for p in points]},
+            {"name": _("Visit coverage"), "data": [point.coverage for point in points]},
             {
                 "name": _("Follow-up satisfaction rate"),
-                "data": [p.record.followup_satisfaction_rate for p in points],
+                "data": [row["followup_satisfaction_rate"] for row in rows],
             },
-            {"name": _("Satisfaction index"), "data": [overall_index(p.record) for p in points]},
+            {"name": _("Satisfaction index"), "data": [row["satisfaction_index"] for row in rows]},
         ],
     }
 
@@ -133,8 +154,8 @@ def needs_trend_chart(points: list[TrendPoint]) -> dict[str, Any]:
         "title": _("Needs raised and resolved, the last 12 months"),
         "categories": [point.label for point in points],
         "series": [
-            {"name": _("Needs raised"), "data": [p.record.needs_raised for p in points]},
-            {"name": _("Needs resolved"), "data": [p.record.needs_resolved for p in points]},
+            {"name": _("Needs raised"), "data": [p.month.needs_raised for p in points]},
+            {"name": _("Needs resolved"), "data": [p.month.needs_resolved for p in points]},
         ],
     }
 

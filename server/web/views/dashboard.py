@@ -17,17 +17,17 @@ from server.accounts.selectors import Scope, scope_for
 from server.grids.models import Area
 from server.grids.selectors import ancestors, visible_area
 from server.records.grid_record import area_record
-from server.records.record_period import Period, trailing_months
+from server.records.record_trends import area_trends
 from server.web.access import current_user, role_required
 from server.web.period_picker import period_from
 from server.web.record_presenters import (
-    TrendPoint,
     child_columns,
     dimensions,
     labelled,
     needs_trend_chart,
     record_summary,
     status_chart,
+    trend_points,
     trends_chart,
 )
 from server.web.sortable import sort_table
@@ -61,15 +61,6 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     return _dashboard(request, scope, place, others=[])
 
 
-def _trends(scope: Scope, area: Area, period: Period) -> list[TrendPoint]:
-    return [
-        TrendPoint(
-            label=month.label, record=area_record(scope=scope, area=area, period=month).figures
-        )
-        for month in trailing_months(period)
-    ]
-
-
 def _dashboard(
     request: HttpRequest, scope: Scope, place: Area, *, others: list[Area]
 ) -> HttpResponse:
@@ -79,7 +70,9 @@ def _dashboard(
     table = sort_table(record.children, child_columns(), request.GET, default="name")
     by_status = labelled(record.figures.needs_by_status, "need_status")
     by_category = labelled(record.figures.needs_by_category, "need_category")
-    trends = _trends(scope, place, choice.period)
+    trends = trend_points(
+        area_trends(scope=scope, area=place, period=choice.period), record.figures.households
+    )
     crumbs = [{"area": above, "linked": scope.sees_area(above)} for above in ancestors(place)]
     return render(
         request,

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from server.accounts.models import User
 from server.accounts.privacy import PersonalData
+from server.grids.choices import SpecialPopulation
 from server.grids.models import Household
 from server.records.choices import ChangeState
 from server.records.models import (
@@ -138,10 +142,45 @@ def household_history(*, user: User, household: Household, personal: PersonalDat
 
 
 def _values(change: RegisterChange, personal: PersonalData) -> list[tuple[str, str]]:
-    """The proposed values as (field, value) text pairs, in the payload's order; a name or
+    """The proposed values as (label, value) text pairs, in the payload's order: register
+    fields by their label, flags by theirs, a new household's details flattened; a name or
     phone through the privacy rule."""
     payload = change.payload if isinstance(change.payload, dict) else {}
-    return [(str(key), personal.field(str(key), _text(value))) for key, value in payload.items()]
+    pairs: list[tuple[str, str]] = []
+    for key, value in payload.items():
+        if isinstance(value, dict):
+            pairs.extend(_values_of(value, personal))
+        elif key == "flags" and isinstance(value, list):
+            pairs.append((_("Special populations"), _flag_labels(value)))
+        else:
+            pairs.extend(_values_of({key: value}, personal))
+    return pairs
+
+
+def _values_of(values: dict[str, object], personal: PersonalData) -> list[tuple[str, str]]:
+    return [
+        (_field_label(str(key)), personal.field(str(key), _text(value)))
+        for key, value in values.items()
+    ]
+
+
+def _flag_labels(codes: list[object]) -> str:
+    labels = []
+    for code in codes:
+        try:
+            labels.append(str(SpecialPopulation(str(code)).label))
+        except ValueError:
+            labels.append(str(code))
+    return "、".join(labels) or "—"
+
+
+def _field_label(name: str) -> str:
+    """A register field's label ("居住人数" for members_count); other keys as they are."""
+    try:
+        field = Household._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return capfirst(str(getattr(field, "verbose_name", name)))
 
 
 def _text(value: object) -> str:

@@ -60,7 +60,7 @@ def is_overdue(need: Need, now: datetime | None = None) -> bool:
 class NeedFilterForm(Form):
     area = forms.ChoiceField(label=_("Area"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, initial=ACTIVE)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     q = forms.CharField(
         label=_("Search description or address"),

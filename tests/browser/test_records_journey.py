@@ -102,7 +102,7 @@ def test_manager_dashboard_grid_board_and_register_change(activity: World, open_
     roof = rows.first
     roof.get_by_text("办理", exact=True).click()
     roof.get_by_label("办结", exact=True).check()
-    roof.get_by_label("说明", exact=True).fill("已联系物业修好屋顶")
+    roof.get_by_role("textbox", name=re.compile("^(说明|备注)$")).fill("已联系物业修好屋顶")
     roof.get_by_role("button", name="保存").click()
     expect(page.locator("table.needs tbody tr").first).to_contain_text("办结：已完成。")
     expect(

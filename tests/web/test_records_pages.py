@@ -79,3 +79,33 @@ def test_needs_board_lists_only_the_scope(
     assert "屋顶漏水" in text
     assert "滨河的诉求" not in text
     assert NeedStatus.OPEN
+
+
+def test_grid_page_lists_households_overdue_for_a_visit(
+    activity: World, signed_in: Callable[..., Client]
+) -> None:
+    page = signed_in(activity.alice).get("/areas/CY1/?visit=overdue").content.decode()
+    households = page.split('id="households"')[1]
+    # XF-1-101 was met this month; XF-1-102 had nobody home; XF-1-201 was never visited
+    assert "XF-1-101" not in households
+    assert "XF-1-102" in households and "XF-1-201" in households
+
+
+def test_dashboard_figures_and_sorting(activity: World, signed_in: Callable[..., Client]) -> None:
+    text = signed_in(activity.alice).get("/dashboard/CY/?sort=-coverage").content.decode()
+    kpis = text.split('class="figures kpis"')[1].split("</dl>")[0]
+    assert "50%" in kpis and "2 / 4" in kpis, "2 of the 4 active households of CY visited"
+    table = text.split('<table class="sortable">')[1]
+    assert table.index("长源第一网格") < table.index("长源第二网格")
+    assert 'aria-sort="descending"' in table
+    ascending = signed_in(activity.alice).get("/dashboard/CY/?sort=coverage").content.decode()
+    table = ascending.split('<table class="sortable">')[1]
+    assert table.index("长源第二网格") < table.index("长源第一网格")
+
+
+def test_an_unreadable_period_falls_back_to_this_month(
+    activity: World, signed_in: Callable[..., Client]
+) -> None:
+    page = signed_in(activity.alice).get("/dashboard/?period=2026-13")
+    assert page.status_code == 200
+    assert "无法识别这个时段" in page.content.decode()

@@ -66,7 +66,12 @@ def _dashboard(
 ) -> HttpResponse:
     choice = period_from(request.GET)
     record = area_record(scope=scope, area=place, period=choice.period)
-    previous = area_record(scope=scope, area=place, period=choice.period.previous())
+    # The previous period only feeds the satisfaction "against the previous period" column.
+    previous = (
+        area_record(scope=scope, area=place, period=choice.period.previous())
+        if record.figures.scores
+        else None
+    )
     table = sort_table(record.children, child_columns(), request.GET, default="name")
     by_status = labelled(record.figures.needs_by_status, "need_status")
     by_category = labelled(record.figures.needs_by_category, "need_category")
@@ -83,11 +88,12 @@ def _dashboard(
             "crumbs": crumbs,
             "choice": choice,
             "summary": record_summary(record),
-            "previous": record_summary(previous),
             "table": table,
             "by_status": by_status,
             "by_category": by_category,
-            "dimensions": dimensions(record.figures, previous.figures),
+            "dimensions": dimensions(
+                record.figures, previous.figures if previous is not None else None
+            ),
             "own_worker_responses": record.figures.own_worker_responses,
             "trends": trends,
             "trends_chart": trends_chart(trends),

@@ -34,11 +34,19 @@ class Window:
     cutoff: datetime
 
 
+GRID_LIST_LIMIT = 60
+"""Up to this many grids, rows are selected by grid id (the (grid, date) indexes); above it
+(a street or a district) by date alone, from covering date indexes, and rows of grids outside
+the window are dropped by ``Rollup.add`` (it ignores grids it does not hold). Either way a
+row of a grid the reader may not see is never counted."""
+
+
 def under(queryset: QuerySet[Any], grid_field: str, window: Window) -> QuerySet[Any]:
-    """Rows of ``queryset`` whose grid (``grid_field``) is one of the window's grids: the
-    grids of the subtree that the reader's scope lets through (a list of ids, so the
-    database walks the (grid, date) indexes instead of joining the area table)."""
-    return queryset.filter(**{f"{grid_field}__in": window.grid_ids})
+    """Rows of ``queryset`` whose grid (``grid_field``) may be one of the window's grids: the
+    grids of the subtree that the reader's scope lets through."""
+    if not window.grid_ids or len(window.grid_ids) <= GRID_LIST_LIMIT:
+        return queryset.filter(**{f"{grid_field}__in": window.grid_ids})
+    return queryset
 
 
 def path_prefixes(path: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -69,10 +70,14 @@ def need_transition(
     handling_level: str = "",
     department: str = "",
     source: str = EventSource.WEB,
+    at: datetime | None = None,
 ) -> Need:
     """Move ``need`` (as the caller last saw it) to status ``to``. Managers in scope and
     administrators only; a need someone else changed meanwhile is refused (``need_changed``),
-    so of two people deciding at once exactly one wins. Returns the need as stored."""
+    so of two people deciding at once exactly one wins. Returns the need as stored.
+
+    ``at`` (default: now) records a decision taken earlier (an import, the demo history); it
+    must not precede the need's latest event."""
     _require_handler(actor, need)
     kind = STATUS_KIND.get(to)
     note = note.strip()
@@ -92,7 +97,7 @@ def need_transition(
             kind=kind,
             from_status=current.status,
             to_status=to,
-            at=timezone.now(),
+            at=_when(current, at),
             actor=actor,
             source=source,
             note=note,
@@ -103,6 +108,12 @@ def need_transition(
         needs_refold([current.pk])
     current.refresh_from_db()
     return current
+
+
+def _when(need: Need, at: datetime | None) -> datetime:
+    latest = need.events.order_by("-at").values_list("at", flat=True).first()
+    when = at or timezone.now()
+    return max(when, latest) if latest else when
 
 
 def _require_handler(actor: User, need: Need) -> None:

@@ -21,7 +21,14 @@ from server.grids.models import Area, Building, Compound, Household, HouseholdFl
 from server.records.record_blocks import ACTIVITY_BLOCKS
 from server.records.record_figures import RecordFigures
 from server.records.record_period import Period
-from server.records.rollup import Rollup, Window, counter_add, number_add, under
+from server.records.rollup import (
+    Rollup,
+    Window,
+    counter_add,
+    number_add,
+    reads_by_date,
+    under,
+)
 
 if TYPE_CHECKING:
     from server.accounts.selectors import Scope
@@ -69,11 +76,13 @@ def area_record(
     reference = min(period.end, now or _now())
     areas = scope.areas().filter(is_active=True, path__startswith=area.path).order_by("path")
     rollup: Rollup[RecordFigures] = Rollup(areas, RecordFigures)
+    grid_ids = rollup.grid_ids if scope.sees_residents else ()
     window = Window(
         root=area,
         # The scope decided which areas are visible; resident rows are read only for the
         # grids among them, and none at all for a person who sees no resident data.
-        grid_ids=rollup.grid_ids if scope.sees_residents else (),
+        grid_ids=grid_ids,
+        by_date=reads_by_date(len(grid_ids), _active_grids()),
         start=period.start,
         end=period.end,
         reference=reference,
@@ -81,12 +90,17 @@ def area_record(
     )
     for block in BLOCKS:
         block(scope, window, rollup)
+    rollup.finish(RecordFigures.merge)
     return AreaRecord(
         period=period,
         not_visited_days=not_visited_days,
         figures=rollup.node(area),
         children=rollup.children_of(area),
     )
+
+
+def _active_grids() -> int:
+    return Area.objects.filter(level=AreaLevel.GRID, is_active=True).count()
 
 
 def _now() -> datetime:

@@ -168,9 +168,7 @@ def test_twelve_month_trends(world: World) -> None:
     assert months[0].as_json()["satisfaction_index"] is None
 
 
-def test_above_the_grid_list_limit_rows_are_read_by_date_and_still_scoped(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rows_read_by_date_are_still_scoped(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     from server.records import rollup
 
     activity.november(world)
@@ -179,7 +177,7 @@ def test_above_the_grid_list_limit_rows_are_read_by_date_and_still_scoped(
         record(world, "carol", "BH1"),
         record(world, "admin", "JY"),
     ]
-    monkeypatch.setattr(rollup, "GRID_LIST_LIMIT", 0)  # every window read by date alone
+    monkeypatch.setattr(rollup, "BY_DATE_SHARE", 0)  # every window read by date alone
     by_date = [
         record(world, "alice", "CY"),
         record(world, "carol", "BH1"),

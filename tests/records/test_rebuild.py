@@ -37,7 +37,7 @@ NEEDS = [
 
 
 def live_sequence(world: World, bob: Phone, carol: Phone) -> None:
-    first = bob.send("hh_visit", visit(needs=NEEDS, flags="retiree dibao", services="policy_info"))
+    first = bob.send("hh_visit", visit(needs=NEEDS, flags="retiree dibao", services="policy"))
     bob.send(
         "hh_visit",
         visit(

@@ -22,15 +22,15 @@ pytestmark = pytest.mark.django_db
 
 SENT = [
     {"household": "XF-1-101", "start": "2026-11-02T09:00:00+08:00", "end": "2026-11-02T09:10:00+08:00",
-     "needs": [{"category": "infrastructure", "urgency": "soon", "handling": "community"}],
-     "services": "policy_info"},
+     "needs": [{"category": "housing", "urgency": "soon", "handling": "community"}],
+     "services": "policy"},
     {"household": "XF-1-102", "result": "nobody_home",
      "start": "2026-11-03T10:00:00+08:00", "end": "2026-11-03T10:02:00+08:00"},
     {"household": "XF-1-201", "start": "2026-11-04T15:00:00+08:00", "end": "2026-11-04T15:20:00+08:00",
-     "needs": [{"category": "policy", "handling": "on_spot", "spot_result": "已解释"},
-               {"category": "infrastructure", "urgency": "urgent", "handling": "community"}],
-     "services": "policy_info health_followup", "hazards": "gas"},
-    {"household": "XF-1-101", "visit_type": "followup",
+     "needs": [{"category": "assistance", "handling": "on_spot", "spot_result": "已解释"},
+               {"category": "housing", "urgency": "urgent", "handling": "community"}],
+     "services": "policy health_check", "hazards": "gas"},
+    {"household": "XF-1-101", "visit_type": "followup", "services": "condolence",
      "start": "2026-11-06T16:00:00+08:00", "end": "2026-11-06T16:05:00+08:00"},
 ]  # fmt: skip
 RATINGS = [
@@ -50,7 +50,7 @@ def test_shipped_forms_in_the_record_out(bob: Phone, world: World) -> None:
         bob.send("hh_visit", visit(**sent))
     for role, scores in RATINGS:
         bob.send("satisfaction", satisfaction(role=role, scores=scores))
-    first = Need.objects.get(category="infrastructure", position=1, household__code="XF-1-101")
+    first = Need.objects.get(category="housing", position=1, household__code="XF-1-101")
     first = need_transition(need=first, to="resolved", actor=world.alice, note="已修好")
     bob.send(
         "satisfaction",
@@ -74,7 +74,7 @@ def test_shipped_forms_in_the_record_out(bob: Phone, world: World) -> None:
     assert visits["households_visited"] == len(households)
     assert visits["coverage"] == round(100 * len(households) / 3, 1)  # CY1 holds 3 households
     assert visits["median_minutes"] == statistics.median(minutes(s) for s in SENT)
-    services = Counter(v for s in met for v in s.get("services", "policy_info").split())
+    services = Counter(v for s in met for v in s["services"].split())
     assert visits["services"] == dict(services)
     assert visits["hazards"] == {"gas": 1}
 

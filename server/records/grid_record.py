@@ -37,31 +37,36 @@ NOT_VISITED_DAYS = 90
 """A household not visited for this many days is listed (every household once a quarter,
 DOMAIN §2.7)."""
 
-NOT_VISITED_LIST_LIMIT = 500
-
 
 @dataclass
 class AreaRecord:
-    """One area's record for a period, the records of the areas right below it, and the
-    same figures for the previous period (for "against the previous period")."""
+    """One area's record for a period, the records of the areas right below it, and, when
+    asked, the area's figures for the previous period (for "against the previous period")."""
 
     period: Period
     not_visited_days: int
     figures: RecordFigures
     children: list[RecordFigures]
+    previous: RecordFigures | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "period": {
-                "kind": self.period.kind,
-                "label": self.period.label,
-                "from": self.period.first.isoformat(),
-                "to": self.period.last.isoformat(),
-            },
+            "period": _period_json(self.period),
             "not_visited_days": self.not_visited_days,
             **self.figures.as_json(),
             "children": [child.as_json() for child in self.children],
+            "previous_period": _period_json(self.period.previous()) if self.previous else None,
+            "previous": self.previous.as_json() if self.previous else None,
         }
+
+
+def _period_json(period: Period) -> dict[str, str]:
+    return {
+        "kind": period.kind,
+        "label": period.label,
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
+    }
 
 
 def area_record(
@@ -71,8 +76,26 @@ def area_record(
     period: Period,
     not_visited_days: int = NOT_VISITED_DAYS,
     now: datetime | None = None,
+    with_previous: bool = False,
 ) -> AreaRecord:
-    """``area`` must already be visible to ``scope`` (``grids.selectors.visible_area``)."""
+    """``area`` must already be visible to ``scope`` (``grids.selectors.visible_area``).
+    ``with_previous`` also reads the previous period (the same queries again)."""
+    rollup = _rolled_up(scope, area, period, not_visited_days, now)
+    previous = None
+    if with_previous:
+        previous = _rolled_up(scope, area, period.previous(), not_visited_days, now).node(area)
+    return AreaRecord(
+        period=period,
+        not_visited_days=not_visited_days,
+        figures=rollup.node(area),
+        children=rollup.children_of(area),
+        previous=previous,
+    )
+
+
+def _rolled_up(
+    scope: Scope, area: Area, period: Period, not_visited_days: int, now: datetime | None
+) -> Rollup[RecordFigures]:
     reference = min(period.end, now or _now())
     areas = scope.areas().filter(is_active=True, path__startswith=area.path).order_by("path")
     rollup: Rollup[RecordFigures] = Rollup(areas, RecordFigures)
@@ -91,12 +114,7 @@ def area_record(
     for block in BLOCKS:
         block(scope, window, rollup)
     rollup.finish(RecordFigures.merge)
-    return AreaRecord(
-        period=period,
-        not_visited_days=not_visited_days,
-        figures=rollup.node(area),
-        children=rollup.children_of(area),
-    )
+    return rollup
 
 
 def _active_grids() -> int:

@@ -2,8 +2,9 @@
 
 Every figure of a record is first computed per grid in SQL (one ``GROUP BY grid`` query per
 block), then added to the grid's node; when every block is in, each node is merged once
-into the nearest visible node above it (by the materialised area path). Counts add; medians are kept as ``{value: how many}`` so they roll up
-exactly; shares are derived at the end from the summed parts, never averaged.
+into the nearest visible node above it (by the materialised area path). Counts add;
+medians are kept as ``{value: how many}`` so they roll up exactly; shares are derived at
+the end from the summed parts, never averaged.
 """
 
 from __future__ import annotations

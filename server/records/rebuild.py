@@ -189,15 +189,26 @@ def _visits(submissions: list[Submission], first: dict[str, datetime]) -> None:
     _visit_needs(submissions, visits, parsed, first)
 
 
-def _save(model: Any, rows: list[Any], exclude: set[str]) -> None:
-    """Insert the new rows, update the others (every concrete column but ``exclude``)."""
+def _save(model: Any, rows: list[Any], exclude: set[str], unique: str = "root_instance_id") -> None:
+    """Upsert ``rows`` by their unique column (``INSERT … ON CONFLICT DO UPDATE``, one statement
+    per 500 rows, where Django's ``bulk_update`` builds a CASE per column and row), then give
+    each row its id."""
+    if not rows:
+        return
     fields = [
-        f.name for f in model._meta.concrete_fields if f.name not in exclude and not f.primary_key
+        f.name
+        for f in model._meta.concrete_fields
+        if f.name not in exclude and f.name != unique and not f.primary_key
     ]
-    model.objects.bulk_create([row for row in rows if row.pk is None], batch_size=1000)
-    old = [row for row in rows if row.pk is not None]
-    if old:
-        model.objects.bulk_update(old, fields, batch_size=500)
+    for row in rows:
+        row.pk = None
+    model.objects.bulk_create(
+        rows, batch_size=500, update_conflicts=True, unique_fields=[unique], update_fields=fields
+    )
+    keys = [getattr(row, unique) for row in rows]
+    ids = dict(model.objects.filter(**{f"{unique}__in": keys}).values_list(unique, "pk"))
+    for row in rows:
+        row.pk = ids[getattr(row, unique)]
 
 
 def _visit_needs(
@@ -225,7 +236,7 @@ def _visit_needs(
             need, row, submission, visit, visit.household, data.started_at or submission.received_at
         )
         kept.append(need)
-    _save(Need, kept, exclude={"id", "key", *_DERIVED})
+    _save(Need, kept, exclude={"id", *_DERIVED}, unique="key")
     services._retire_needs(
         Need.objects.filter(pk__in=[n.pk for k, n in existing.items() if k not in rows]),
         keep=set(rows),

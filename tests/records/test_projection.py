@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from server.grids.models import Household
 from server.records.choices import ChangeKind, ChangeState, NeedStatus
@@ -355,3 +356,26 @@ def test_needs_survey_response(bob: Phone, world: World) -> None:
     assert (response.top1, response.top2, response.top3) == ("eldercare", "health", "")
     assert response.details["eldercare_items"] == ["meal", "day_care"]
     assert response.volunteer == "yes" and response.callback_ok is None
+
+
+def test_resolved_needs_reach_the_collectors_followup_list(
+    bob: Phone, carol: Phone, world: World
+) -> None:
+    from server.records.needs import need_transition
+    from server.xforms.register_lists import register_list
+
+    bob.send("hh_visit", visit(needs=TWO_NEEDS))
+    lamp = Need.objects.get(position=1)
+    spot = Need.objects.get(position=2)  # resolved on the spot: awaiting 回访 too
+    assert b"#1" not in register_list(user=world.bob, filename="needs_followup.csv")
+    need_transition(need=lamp, to="resolved", actor=world.alice, note="已换灯泡")
+    listed = register_list(user=world.bob, filename="needs_followup.csv").decode()
+    lines = listed.splitlines()
+    assert lines[0] == "name,label,grid,household,category,resolved_at"
+    rows = {line.split(",")[0]: line for line in lines[1:]}
+    assert set(rows) == {lamp.key, spot.key, "_other"}
+    assert "楼道灯不亮（11月2日提出） 幸福小区1栋1单元101 王**" in rows[lamp.key]
+    assert "王建国" not in listed and "13800000001" not in listed
+    assert rows[lamp.key].endswith(",XF-1-101,infrastructure," + timezone.localdate().isoformat())
+    carols = register_list(user=world.carol, filename="needs_followup.csv").decode()
+    assert lamp.key not in carols

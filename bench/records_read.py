@@ -305,7 +305,7 @@ def main() -> None:
     print(f"{'record':20} {'median ms':>10} {'max ms':>10} {'queries':>8} {'target':>8}")
     for label, median_ms, max_ms, queries in time_records(args.repeat):
         target = TARGETS_MS.get(label, "")
-        print(f"{label:20} {median_ms:10.0f} {max_ms:10.0f} {queries:8} {target!s:>8}")
+        print(f"{label:20} {median_ms:10.0f} {max_ms:10.0f} {queries:8} {target!s:>8}", flush=True)
     print(
         f"{platform.node()} {platform.processor() or platform.machine()} {os.cpu_count()} cores, "
         f"load {os.getloadavg()[0]:.2f}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"

@@ -119,3 +119,5 @@ class AreaRecordOut(FiguresOut):
     period = PeriodOut()
     not_visited_days = serializers.IntegerField()
     children = FiguresOut(many=True, help_text="the areas right below, same figures")
+    previous_period = PeriodOut(allow_null=True)
+    previous = FiguresOut(allow_null=True, help_text="with ?compare=previous")

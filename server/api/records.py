@@ -65,6 +65,12 @@ class AreaRecordView(APIView):
                 int,
                 description=f"list households not visited for this many days ({NOT_VISITED_DAYS})",
             ),
+            OpenApiParameter(
+                "compare",
+                str,
+                enum=["previous"],
+                description="also the area's figures for the previous period",
+            ),
         ],
         responses=AreaRecordOut,
     )
@@ -75,7 +81,11 @@ class AreaRecordView(APIView):
             raise Http404
         period = period_from(request)
         record = area_record(
-            scope=scope, area=area, period=period, not_visited_days=not_visited_days_from(request)
+            scope=scope,
+            area=area,
+            period=period,
+            not_visited_days=not_visited_days_from(request),
+            with_previous=request.query_params.get("compare") == "previous",
         )
         return Response(record.as_json())
 

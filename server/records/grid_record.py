@@ -21,7 +21,14 @@ from server.grids.models import Area, Building, Compound, Household, HouseholdFl
 from server.records.record_blocks import ACTIVITY_BLOCKS
 from server.records.record_figures import RecordFigures
 from server.records.record_period import Period
-from server.records.rollup import Rollup, Window, counter_add, number_add, under
+from server.records.rollup import (
+    Rollup,
+    Window,
+    counter_add,
+    number_add,
+    reads_by_date,
+    under,
+)
 
 if TYPE_CHECKING:
     from server.accounts.selectors import Scope
@@ -30,31 +37,36 @@ NOT_VISITED_DAYS = 90
 """A household not visited for this many days is listed (every household once a quarter,
 DOMAIN §2.7)."""
 
-NOT_VISITED_LIST_LIMIT = 500
-
 
 @dataclass
 class AreaRecord:
-    """One area's record for a period, the records of the areas right below it, and the
-    same figures for the previous period (for "against the previous period")."""
+    """One area's record for a period, the records of the areas right below it, and, when
+    asked, the area's figures for the previous period (for "against the previous period")."""
 
     period: Period
     not_visited_days: int
     figures: RecordFigures
     children: list[RecordFigures]
+    previous: RecordFigures | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "period": {
-                "kind": self.period.kind,
-                "label": self.period.label,
-                "from": self.period.first.isoformat(),
-                "to": self.period.last.isoformat(),
-            },
+            "period": _period_json(self.period),
             "not_visited_days": self.not_visited_days,
             **self.figures.as_json(),
             "children": [child.as_json() for child in self.children],
+            "previous_period": _period_json(self.period.previous()) if self.previous else None,
+            "previous": self.previous.as_json() if self.previous else None,
         }
+
+
+def _period_json(period: Period) -> dict[str, str]:
+    return {
+        "kind": period.kind,
+        "label": period.label,
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
+    }
 
 
 def area_record(
@@ -64,16 +76,36 @@ def area_record(
     period: Period,
     not_visited_days: int = NOT_VISITED_DAYS,
     now: datetime | None = None,
+    with_previous: bool = False,
 ) -> AreaRecord:
-    """``area`` must already be visible to ``scope`` (``grids.selectors.visible_area``)."""
+    """``area`` must already be visible to ``scope`` (``grids.selectors.visible_area``).
+    ``with_previous`` also reads the previous period (the same queries again)."""
+    rollup = _rolled_up(scope, area, period, not_visited_days, now)
+    previous = None
+    if with_previous:
+        previous = _rolled_up(scope, area, period.previous(), not_visited_days, now).node(area)
+    return AreaRecord(
+        period=period,
+        not_visited_days=not_visited_days,
+        figures=rollup.node(area),
+        children=rollup.children_of(area),
+        previous=previous,
+    )
+
+
+def _rolled_up(
+    scope: Scope, area: Area, period: Period, not_visited_days: int, now: datetime | None
+) -> Rollup[RecordFigures]:
     reference = min(period.end, now or _now())
     areas = scope.areas().filter(is_active=True, path__startswith=area.path).order_by("path")
     rollup: Rollup[RecordFigures] = Rollup(areas, RecordFigures)
+    grid_ids = rollup.grid_ids if scope.sees_residents else ()
     window = Window(
         root=area,
         # The scope decided which areas are visible; resident rows are read only for the
         # grids among them, and none at all for a person who sees no resident data.
-        grid_ids=rollup.grid_ids if scope.sees_residents else (),
+        grid_ids=grid_ids,
+        by_date=reads_by_date(len(grid_ids), _active_grids()),
         start=period.start,
         end=period.end,
         reference=reference,
@@ -81,12 +113,12 @@ def area_record(
     )
     for block in BLOCKS:
         block(scope, window, rollup)
-    return AreaRecord(
-        period=period,
-        not_visited_days=not_visited_days,
-        figures=rollup.node(area),
-        children=rollup.children_of(area),
-    )
+    rollup.finish(RecordFigures.merge)
+    return rollup
+
+
+def _active_grids() -> int:
+    return Area.objects.filter(level=AreaLevel.GRID, is_active=True).count()
 
 
 def _now() -> datetime:

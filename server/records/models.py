@@ -114,6 +114,20 @@ class Visit(models.Model):
             models.Index(fields=["grid", "visited_at"], name="visit_grid_date"),
             models.Index(fields=["household", "visited_at"], name="visit_household_date"),
             models.Index(fields=["worker", "visited_at"], name="visit_worker_date"),
+            # records-read: a street's or district's record reads a period's visits from this
+            # index alone (PostgreSQL index-only scan; SQLite ignores ``include``).
+            models.Index(
+                fields=["visited_at"],
+                include=[
+                    "grid",
+                    "household",
+                    "visit_type",
+                    "result",
+                    "duration_seconds",
+                    "photo_count",
+                ],
+                name="visit_date_cover",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,6 +158,11 @@ class VisitItem(models.Model):
         ]
         indexes = [
             models.Index(fields=["grid", "visited_at", "kind"], name="visititem_grid_date"),
+            models.Index(  # records-read: see Visit.visit_date_cover
+                fields=["visited_at"],
+                include=["grid", "kind", "value"],
+                name="visititem_date_cover",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -430,6 +449,11 @@ class SatisfactionScore(models.Model):
         ]
         indexes = [
             models.Index(fields=["grid", "responded_at", "dimension"], name="satscore_grid_at"),
+            models.Index(  # records-read: see Visit.visit_date_cover
+                fields=["responded_at"],
+                include=["grid", "dimension", "score", "in_index", "collector_role"],
+                name="satscore_date_cover",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -48,7 +48,15 @@ def needs_refold(need_ids: Iterable[int]) -> None:
         changed_events: list[NeedEvent] = []
         for need in needs:
             changed_events += lifecycle.fold(need, events[need.pk], days)
-        Need.objects.bulk_update(needs, [*NEED_FIELDS, "updated_at"], batch_size=500)
+        # An upsert on the key (every need exists): one statement, where bulk_update would
+        # build a CASE per column and row.
+        Need.objects.bulk_create(
+            needs,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=[*NEED_FIELDS, "updated_at"],
+        )
         NeedEvent.objects.bulk_update(changed_events, ["from_status", "applied"], batch_size=500)
 
 

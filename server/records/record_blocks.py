@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -146,34 +147,43 @@ def needs_raised(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) ->
 
 def needs_at_end(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Every need raised before the reference instant, by its status then, and how many of
-    those still being worked on were past their due date. For a period that has ended the
-    status is replayed from the events (the last applied event before the end); for the
-    running period it is the status now. One query."""
+    those still being worked on were past their due date then.
+
+    A need with no applied event after the reference instant has the status it has now
+    (the status column is the fold of its events); only the few needs that moved since are
+    replayed (their last applied event before the instant). Two set-based queries, so a
+    year of a district's needs is not replayed one by one."""
     needs = _needs(scope, window).filter(raised_at__lt=window.reference)
-    if window.reference < window.end:  # the period is still running: statuses are current
-        status: Any = F("status")
-    else:
-        last_event = NeedEvent.objects.filter(
-            need=OuterRef("pk"), applied=True, at__lt=window.reference
-        ).order_by("-at", "-pk")
-        status = Subquery(last_event.values("to_status")[:1], output_field=CharField())
-    overdue = Case(
-        When(
-            Q(status_then__in=list(ACTIVE_STATUSES), due_at__lt=window.reference),
-            then=Value(1),
-        ),
+    moved_since = NeedEvent.objects.filter(
+        need=OuterRef("pk"), applied=True, at__gte=window.reference
+    )
+    last_before = NeedEvent.objects.filter(
+        need=OuterRef("pk"), applied=True, at__lt=window.reference
+    ).order_by("-at", "-pk")
+    unchanged = needs.filter(~Exists(moved_since)).annotate(status_then=F("status"))
+    replayed = needs.filter(Exists(moved_since)).annotate(
+        status_then=Subquery(last_before.values("to_status")[:1], output_field=CharField())
+    )
+    for queryset in (unchanged, replayed):
+        _count_statuses(queryset, window, rollup)
+
+
+def _count_statuses(needs: QuerySet[Need], window: Window, rollup: Rollup[RecordFigures]) -> None:
+    # "Past due" does not depend on the status, so the (replayed) status is computed once;
+    # overdue = past due and still being worked on, decided here.
+    past_due = Case(
+        When(due_at__lt=window.reference, then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
     rows = _rows(
-        needs.annotate(status_then=status)
-        .annotate(overdue=overdue)
-        .values("grid_id", "status_then", "overdue")
+        needs.annotate(past_due=past_due)
+        .values("grid_id", "status_then", "past_due")
         .annotate(n=Count("pk"))
     )
     for row in rows:
         rollup.add(row["grid_id"], counter_add("needs_by_status", row["status_then"], row["n"]))
-        if row["overdue"]:
+        if row["past_due"] and row["status_then"] in ACTIVE_STATUSES:
             rollup.add(row["grid_id"], number_add("needs_overdue", row["n"]))
 
 

@@ -63,7 +63,22 @@ class RecordFigures:
 
     def add_score(self, dimension: str, score: int, count: int, *, own_worker: bool) -> None:
         target = self.own_worker_scores if own_worker else self.scores
-        target.setdefault(dimension, Counter())[score] += count
+        if dimension not in target:
+            target[dimension] = Counter()
+        target[dimension][score] += count
+
+    def merge(self, other: RecordFigures) -> None:
+        """Add another area's parts to this one's (a grid's into the areas above it)."""
+        for name in ADDITIVE_FIELDS:
+            value = getattr(other, name)
+            if isinstance(value, Counter):
+                getattr(self, name).update(value)
+            elif isinstance(value, dict):
+                mine = getattr(self, name)
+                for dimension, counts in value.items():
+                    mine.setdefault(dimension, Counter()).update(counts)
+            else:
+                setattr(self, name, getattr(self, name) + value)
 
     # --- derived ------------------------------------------------------------------------
 
@@ -164,6 +179,9 @@ class RecordFigures:
                 "own_worker_dimensions": _summaries(self.satisfaction(own_worker=True)),
             },
         }
+
+
+ADDITIVE_FIELDS = tuple(name for name in RecordFigures.__dataclass_fields__ if name != "area")
 
 
 def _sorted(counter: Counter[str]) -> dict[str, int]:

@@ -1,9 +1,10 @@
 """Rolling per-grid aggregates up the area tree (no queries of its own).
 
 Every figure of a record is first computed per grid in SQL (one ``GROUP BY grid`` query per
-block), then added to the grid's node and to each visible node above it, through the
-materialised area path. Counts add; medians are kept as ``{value: how many}`` so they roll up
-exactly; shares are derived at the end from the summed parts, never averaged.
+block), then added to the grid's node; when every block is in, each node is merged once
+into the nearest visible node above it (by the materialised area path). Counts add;
+medians are kept as ``{value: how many}`` so they roll up exactly; shares are derived at
+the end from the summed parts, never averaged.
 """
 
 from __future__ import annotations
@@ -28,16 +29,30 @@ class Window:
 
     root: Area
     grid_ids: tuple[int, ...]
+    by_date: bool
     start: datetime
     end: datetime
     reference: datetime
     cutoff: datetime
 
 
+BY_DATE_SHARE = 0.5
+"""When a window holds more than this share of all grids (a district's record, or a street
+in a one-street deployment), rows are selected by date alone, from covering date indexes,
+and rows of other grids are dropped by ``Rollup.add`` (it ignores grids it does not hold);
+otherwise by grid id (the (grid, date) indexes). Either way a row of a grid the reader may
+not see is never counted."""
+
+
+def reads_by_date(window_grids: int, all_grids: int) -> bool:
+    return window_grids > 0 and window_grids > BY_DATE_SHARE * all_grids
+
+
 def under(queryset: QuerySet[Any], grid_field: str, window: Window) -> QuerySet[Any]:
-    """Rows of ``queryset`` whose grid (``grid_field``) is one of the window's grids: the
-    grids of the subtree that the reader's scope lets through (a list of ids, so the
-    database walks the (grid, date) indexes instead of joining the area table)."""
+    """Rows of ``queryset`` whose grid (``grid_field``) may be one of the window's grids: the
+    grids of the subtree that the reader's scope lets through."""
+    if window.by_date:
+        return queryset
     return queryset.filter(**{f"{grid_field}__in": window.grid_ids})
 
 
@@ -50,9 +65,9 @@ def path_prefixes(path: str) -> list[str]:
 class Rollup(Generic[N]):
     """Nodes for a set of areas (keyed by path) and the grids that feed them.
 
-    ``add(grid_id, update)`` applies ``update`` to the grid's node and every node above it
-    that is part of the roll-up; a grid not in the roll-up (outside the scope or the subtree)
-    is ignored.
+    ``add(grid_id, update)`` applies ``update`` to the grid's node (a grid not in the
+    roll-up, outside the scope or the subtree, is ignored); ``finish(merge)`` then adds each
+    node to the visible node above it, from the grids up.
     """
 
     def __init__(self, areas: Iterable[Area], make: Callable[[Area], N]) -> None:
@@ -75,22 +90,29 @@ class Rollup(Generic[N]):
     def grid_ids(self) -> tuple[int, ...]:
         return tuple(sorted(self._chains))
 
-    def chain(self, grid_id: int | None) -> list[N]:
-        return self._chains.get(grid_id, []) if grid_id is not None else []
-
     def add(self, grid_id: int | None, update: Callable[[N], None]) -> None:
-        for node in self.chain(grid_id):
-            update(node)
+        """Apply ``update`` to the grid's node (ignored for a grid not in the roll-up);
+        ``finish`` then adds every grid's node to the nodes above it, once."""
+        chain = self._chains.get(grid_id) if grid_id is not None else None
+        if chain:
+            update(chain[-1])
+
+    def finish(self, merge: Callable[[N, N], None]) -> None:
+        """Add every node into the visible node right above it, deepest first (grids into
+        communities, communities into streets, ...): each node is merged once. Call once,
+        after every block."""
+        for path in sorted(self.nodes, key=lambda path: -path.count("/")):
+            # the nearest node above (an inactive area in between is skipped)
+            above = [prefix for prefix in path_prefixes(path)[:-1] if prefix in self.nodes]
+            if above:
+                merge(self.nodes[above[-1]], self.nodes[path])
 
     def add_for_area(self, area_id: int, update: Callable[[N], None]) -> None:
         """For figures kept above the grids (compounds belong to a community): the area's
-        node and the nodes above it."""
+        own node (``finish`` carries it up)."""
         path = self._by_pk.get(area_id)
-        if path is None:
-            return
-        for prefix in path_prefixes(path):
-            if prefix in self.nodes:
-                update(self.nodes[prefix])
+        if path is not None:
+            update(self.nodes[path])
 
     def node(self, area: Area) -> N:
         return self.nodes[area.path]

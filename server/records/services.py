@@ -163,10 +163,25 @@ def _write_visit(
     building: Building | None,
     household: Household | None,
 ) -> Visit:
+    fields = visit_fields(submission, data, grid, building, household)
+    visit, _ = Visit.objects.update_or_create(
+        root_instance_id=submission.root_instance_id, defaults=fields
+    )
+    return visit
+
+
+def visit_fields(
+    submission: Submission,
+    data: projection.VisitData,
+    grid: object,
+    building: Building | None,
+    household: Household | None,
+) -> dict[str, object]:
+    """The columns of the visit a submission stands for (live path and rebuild alike)."""
     started, ended = data.started_at, data.ended_at
     duration = int((ended - started).total_seconds()) if started and ended else None
     location = data.location
-    fields = {
+    return {
         "submission": submission,
         "grid": grid,
         "building": building,
@@ -207,10 +222,6 @@ def _write_visit(
         "photo_count": len(data.photo_names) + len(projection.need_photo_names(data)),
         "need_count": len(data.needs),
     }
-    visit, _ = Visit.objects.update_or_create(
-        root_instance_id=submission.root_instance_id, defaults=fields
-    )
-    return visit
 
 
 def visit_items(visit: Visit, data: projection.VisitData) -> list[VisitItem]:
@@ -329,31 +340,41 @@ def _project_satisfaction(submission: Submission, first_received: datetime) -> N
     responded_at = submission.started_at or submission.received_at
     response, _ = SatisfactionResponse.objects.update_or_create(
         root_instance_id=submission.root_instance_id,
-        defaults={
-            "submission": submission,
-            "grid": grid,
-            "household": household,
-            "anonymous": data.anonymous,
-            "collector": submission.submitted_by,
-            "collector_role": data.collector_role,
-            "survey_mode": data.survey_mode,
-            "in_index": data.in_index,
-            "responded_at": responded_at,
-            "resp_sex": data.resp_sex,
-            "resp_age": data.resp_age,
-            "years_lived": data.years_lived,
-            "know_worker": data.know_worker,
-            "visit_freq": data.visit_freq,
-            "overall": data.overall,
-            "trend": data.trend,
-            "best": data.best,
-            "improve": data.improve,
-            "comments": data.comments,
-        },
+        defaults=satisfaction_fields(submission, data, household, responded_at),
     )
     SatisfactionScore.objects.filter(response=response).delete()
     SatisfactionScore.objects.bulk_create(satisfaction_scores(response, data))
     _write_followup(submission, data, household, responded_at, first_received)
+
+
+def satisfaction_fields(
+    submission: Submission,
+    data: projection.SatisfactionData,
+    household: Household | None,
+    responded_at: datetime,
+) -> dict[str, object]:
+    grid = submission.grid
+    return {
+        "submission": submission,
+        "grid": grid,
+        "household": household,
+        "anonymous": data.anonymous,
+        "collector": submission.submitted_by,
+        "collector_role": data.collector_role,
+        "survey_mode": data.survey_mode,
+        "in_index": data.in_index,
+        "responded_at": responded_at,
+        "resp_sex": data.resp_sex,
+        "resp_age": data.resp_age,
+        "years_lived": data.years_lived,
+        "know_worker": data.know_worker,
+        "visit_freq": data.visit_freq,
+        "overall": data.overall,
+        "trend": data.trend,
+        "best": data.best,
+        "improve": data.improve,
+        "comments": data.comments,
+    }
 
 
 def satisfaction_scores(
@@ -395,21 +416,7 @@ def _write_followup(
     )
     followup, _ = FollowUp.objects.update_or_create(
         root_instance_id=submission.root_instance_id,
-        defaults={
-            "submission": submission,
-            "need": need,
-            "need_key": block.need_key,
-            "need_text": block.need_text,
-            "grid": grid,
-            "household": household or (need.household if need else None),
-            "collector": submission.submitted_by,
-            "at": at,
-            "resolved_status": block.resolved_status,
-            "timeliness": block.timeliness,
-            "outcome": block.outcome,
-            "dissat_reasons": block.dissat_reasons,
-            "reopen": block.reopen,
-        },
+        defaults=followup_fields(submission, block, need, household, at),
     )
     NeedEvent.objects.filter(followup=followup).delete()
     if need is not None:
@@ -417,6 +424,30 @@ def _write_followup(
             **followup_event_fields(followup, need, submission, first_received)
         )
     needs_refold({pk for pk in (previous_need, need.pk if need else None) if pk})
+
+
+def followup_fields(
+    submission: Submission,
+    block: projection.FollowUpData,
+    need: Need | None,
+    household: Household | None,
+    at: datetime,
+) -> dict[str, object]:
+    return {
+        "submission": submission,
+        "need": need,
+        "need_key": block.need_key,
+        "need_text": block.need_text,
+        "grid": submission.grid,
+        "household": household or (need.household if need else None),
+        "collector": submission.submitted_by,
+        "at": at,
+        "resolved_status": block.resolved_status,
+        "timeliness": block.timeliness,
+        "outcome": block.outcome,
+        "dissat_reasons": block.dissat_reasons,
+        "reopen": block.reopen,
+    }
 
 
 def followup_event_fields(
@@ -457,29 +488,35 @@ def _project_needs_survey(submission: Submission, first_received: datetime) -> N
     assert grid is not None
     NeedsSurveyResponse.objects.update_or_create(
         root_instance_id=submission.root_instance_id,
-        defaults={
-            "submission": submission,
-            "grid": grid,
-            "household": _household(data.household_code, grid.pk),
-            "anonymous": data.anonymous,
-            "collector": submission.submitted_by,
-            "responded_at": submission.started_at or submission.received_at,
-            "survey_mode": data.survey_mode,
-            "consent": data.consent,
-            "services_wanted": data.services_wanted,
-            "top1": data.top[0],
-            "top2": data.top[1],
-            "top3": data.top[2],
-            "pay_willing": data.pay_willing,
-            "volunteer": data.volunteer,
-            "volunteer_areas": data.volunteer_areas,
-            "volunteer_hours": data.volunteer_hours,
-            "callback_ok": data.callback_ok,
-            "top_problem": data.top_problem,
-            "suggestion": data.suggestion,
-            "details": data.details,
-        },
+        defaults=needs_survey_fields(submission, data, _household(data.household_code, grid.pk)),
     )
+
+
+def needs_survey_fields(
+    submission: Submission, data: projection.NeedsSurveyData, household: Household | None
+) -> dict[str, object]:
+    return {
+        "submission": submission,
+        "grid": submission.grid,
+        "household": household,
+        "anonymous": data.anonymous,
+        "collector": submission.submitted_by,
+        "responded_at": submission.started_at or submission.received_at,
+        "survey_mode": data.survey_mode,
+        "consent": data.consent,
+        "services_wanted": data.services_wanted,
+        "top1": data.top[0],
+        "top2": data.top[1],
+        "top3": data.top[2],
+        "pay_willing": data.pay_willing,
+        "volunteer": data.volunteer,
+        "volunteer_areas": data.volunteer_areas,
+        "volunteer_hours": data.volunteer_hours,
+        "callback_ok": data.callback_ok,
+        "top_problem": data.top_problem,
+        "suggestion": data.suggestion,
+        "details": data.details,
+    }
 
 
 PROJECTORS: dict[str, Callable[[Submission, datetime], None]] = {

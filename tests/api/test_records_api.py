@@ -163,3 +163,28 @@ def test_trends_by_role(world: World) -> None:
     assert client_for(world.erin).get("/api/v1/areas/CY/trends/").status_code == 404
     assert client_for(world.dave).get("/api/v1/areas/CY/trends/").status_code == 403
     assert client_for(world.bob).get("/api/v1/areas/CY1/trends/").status_code == 200
+
+
+def test_period_errors_speak_the_readers_language(world: World) -> None:
+    chinese = client_for(world.alice).get("/api/v1/areas/CY/record/?period=2026-13")
+    assert chinese.json()["message"].startswith("不是有效的时间段")
+    english = client_for(world.alice).get(
+        "/api/v1/areas/CY/record/?period=2026-13", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.json()["message"].startswith("This is not a period")
+    assert english.json()["details"]["reason"] == "not a calendar date: '2026-13'"
+
+
+def test_compare_with_the_previous_period(world: World) -> None:
+    from server.api.record_serializers import AreaRecordOut
+    from tests.records import activity
+
+    activity.november(world)
+    body = client_for(world.alice).get("/api/v1/areas/CY/record/?period=2026-11&compare=previous")
+    body = body.json()
+    assert body["previous_period"]["label"] == "2026-10"
+    assert body["previous"]["visits"]["total"] == 1  # 31 October 23:30 in Shanghai
+    assert body["visits"]["total"] == 5
+    assert AreaRecordOut(body).data == body
+    plain = client_for(world.alice).get("/api/v1/areas/CY/record/?period=2026-11").json()
+    assert plain["previous"] is None and plain["previous_period"] is None

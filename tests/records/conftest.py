@@ -160,7 +160,7 @@ def visit(
         }
     values["needs_count"] = str(len(needs or []))
     values["grp_end"] = {
-        "services_done": extra.get("services", "policy_info" if met else None),
+        "services_done": extra.get("services", "policy" if met else None),
         "opinions": extra.get("opinions", ""),
         "diary": extra.get("diary", "走访王家，老人身体尚好。"),
         "next_visit": extra.get("next_visit", "2026-12-02"),
@@ -196,8 +196,8 @@ def satisfaction(
         },
     }
     if mode != "phone_followup":
-        values["grp_resp"] = {"resp_sex": "female", "resp_age": "60_69", "years_lived": "10plus"}
-        values["grp_contact"] = {"know_worker": "know_name", "visit_freq": "monthly"}
+        values["grp_resp"] = {"resp_sex": "female", "resp_age": "a60_69", "years_lived": "gt10"}
+        values["grp_contact"] = {"know_worker": "yes_name", "visit_freq": "2_3"}
         values["grp_sat"] = groups
     if followup is None:
         values["grp_followup"] = {"had_request": "no"}

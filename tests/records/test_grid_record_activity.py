@@ -166,3 +166,23 @@ def test_twelve_month_trends(world: World) -> None:
     october = months[-2].as_json()
     assert (october["visits"], october["needs_raised"]) == (1, 1)  # 10-31 23:30 Shanghai
     assert months[0].as_json()["satisfaction_index"] is None
+
+
+def test_rows_read_by_date_are_still_scoped(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.records import rollup
+
+    activity.november(world)
+    listed = [
+        record(world, "alice", "CY"),
+        record(world, "carol", "BH1"),
+        record(world, "admin", "JY"),
+    ]
+    monkeypatch.setattr(rollup, "BY_DATE_SHARE", 0)  # every window read by date alone
+    by_date = [
+        record(world, "alice", "CY"),
+        record(world, "carol", "BH1"),
+        record(world, "admin", "JY"),
+    ]
+    assert by_date == listed
+    assert by_date[0]["visits"]["total"] == 5  # BH1's visit was read but not counted
+    assert by_date[1]["visits"]["total"] == 1

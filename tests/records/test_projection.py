@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from server.grids.models import Household
 from server.records.choices import ChangeKind, ChangeState, NeedStatus
@@ -55,7 +56,7 @@ def test_a_visit_with_needs_becomes_a_visit_its_needs_and_register_updates(
         visit(
             needs=TWO_NEEDS,
             flags="retiree dibao",
-            services="policy_info health_followup",
+            services="policy health_check",
             hazards="fire_exit gas",
             env_issues="none",
             elderly_living="empty_nest",
@@ -70,14 +71,14 @@ def test_a_visit_with_needs_becomes_a_visit_its_needs_and_register_updates(
     assert record.duration_seconds == 876
     assert (record.latitude, record.longitude) == (Decimal("28.871234"), Decimal("105.442109"))
     assert record.gps_accuracy == 8.5
-    assert record.services == ["policy_info", "health_followup"]
+    assert record.services == ["policy", "health_check"]
     assert record.env_issues == []  # "none" is the explicit empty set
     assert record.diary == "走访王家，老人身体尚好。"
     assert (record.photo_count, record.need_count) == (2, 2)  # door photo + one need photo
     items = set(VisitItem.objects.values_list("kind", "value"))
     assert items == {
-        ("service", "policy_info"),
-        ("service", "health_followup"),
+        ("service", "policy"),
+        ("service", "health_check"),
         ("hazard", "fire_exit"),
         ("hazard", "gas"),
         ("flag", "retiree"),
@@ -292,7 +293,7 @@ def test_followups_close_the_loop_and_dissatisfied_reopens(bob: Phone, world: Wo
                 "need_resolved": "partial",
                 "need_timely": "late",
                 "followup_sat": "dissatisfied",
-                "dissat_reason": "not_solved slow",
+                "dissat_reason": "unresolved slow",
                 "reopen": "no",
             }
         ),
@@ -343,8 +344,8 @@ def test_needs_survey_response(bob: Phone, world: World) -> None:
                 "top2": "health",
                 "top3": "",
             },
-            "grp_detail": {"eldercare_items": "meal dayroom"},
-            "grp_pref": {"pay_willing": "low"},
+            "grp_detail": {"eldercare_items": "meal day_care"},
+            "grp_pref": {"pay_willing": "low_cost"},
             "grp_part": {"volunteer": "yes", "volunteer_area": "eldercare"},
             "grp_open": {"top_problem": "停车难", "suggestion": ""},
         },
@@ -353,5 +354,28 @@ def test_needs_survey_response(bob: Phone, world: World) -> None:
     assert response.anonymous and response.household is None
     assert response.services_wanted == ["eldercare", "health"]
     assert (response.top1, response.top2, response.top3) == ("eldercare", "health", "")
-    assert response.details["eldercare_items"] == ["meal", "dayroom"]
+    assert response.details["eldercare_items"] == ["meal", "day_care"]
     assert response.volunteer == "yes" and response.callback_ok is None
+
+
+def test_resolved_needs_reach_the_collectors_followup_list(
+    bob: Phone, carol: Phone, world: World
+) -> None:
+    from server.records.needs import need_transition
+    from server.xforms.register_lists import register_list
+
+    bob.send("hh_visit", visit(needs=TWO_NEEDS))
+    lamp = Need.objects.get(position=1)
+    spot = Need.objects.get(position=2)  # resolved on the spot: awaiting 回访 too
+    assert b"#1" not in register_list(user=world.bob, filename="needs_followup.csv")
+    need_transition(need=lamp, to="resolved", actor=world.alice, note="已换灯泡")
+    listed = register_list(user=world.bob, filename="needs_followup.csv").decode()
+    lines = listed.splitlines()
+    assert lines[0] == "name,label,grid,household,category,resolved_at"
+    rows = {line.split(",")[0]: line for line in lines[1:]}
+    assert set(rows) == {lamp.key, spot.key, "_other"}
+    assert "楼道灯不亮（11月2日提出） 幸福小区1栋1单元101 王**" in rows[lamp.key]
+    assert "王建国" not in listed and "13800000001" not in listed
+    assert rows[lamp.key].endswith(",XF-1-101,infrastructure," + timezone.localdate().isoformat())
+    carols = register_list(user=world.carol, filename="needs_followup.csv").decode()
+    assert lamp.key not in carols

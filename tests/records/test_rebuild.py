@@ -37,7 +37,7 @@ NEEDS = [
 
 
 def live_sequence(world: World, bob: Phone, carol: Phone) -> None:
-    first = bob.send("hh_visit", visit(needs=NEEDS, flags="retiree dibao", services="policy_info"))
+    first = bob.send("hh_visit", visit(needs=NEEDS, flags="retiree dibao", services="policy"))
     bob.send(
         "hh_visit",
         visit(
@@ -168,6 +168,7 @@ def test_rebuild_after_damage_equals_live(world: World, bob: Phone, carol: Phone
     FollowUp.objects.all().delete()
     Visit.objects.filter(household__code="XF-1-201").delete()
     NeedsSurveyResponse.objects.all().delete()
+    SatisfactionResponse.objects.filter(in_index=False).delete()
     Visit.objects.update(services=[], diary="", need_count=0)
     Need.objects.update(status="closed", followup_count=9, reopen_count=0, assignee=None)
     Household.objects.update(last_visit_at=None, last_visit_by=None)
@@ -178,3 +179,19 @@ def test_rebuild_after_damage_equals_live(world: World, bob: Phone, carol: Phone
     assert state() == live
     call_command("rebuild_records", stdout=StringIO())  # and again: nothing moves
     assert state() == live
+
+
+def test_rebuild_from_no_records_at_all_equals_live(world: World, bob: Phone, carol: Phone) -> None:
+    live_sequence(world, bob, carol)
+    live = state()
+    for model in (Visit, SatisfactionResponse, NeedsSurveyResponse, FollowUp):
+        model.objects.all().delete()  # needs lose their visit link; staff events stay
+    NeedEvent.objects.filter(source="field").delete()
+    Household.objects.update(last_visit_at=None, last_visit_by=None)
+    call_command("rebuild_records", "--form", "hh_visit", stdout=StringIO())
+    call_command(
+        "rebuild_records", "--form", "satisfaction", "--form", "needs_survey", stdout=StringIO()
+    )
+    rebuilt = state()
+    # Visit and response rows are new (new ids); everything keyed by submission is the same.
+    assert rebuilt == live

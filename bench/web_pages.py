@@ -57,6 +57,7 @@ def seed(submissions: int) -> None:
     add_full_grid()
     call_command("load_forms", "--no-validate", stdout=open(os.devnull, "w"))  # noqa: SIM115
     add_full_grid_collector()
+    add_activity()
     add_submissions(submissions)
     analyze()
 
@@ -232,6 +233,17 @@ def add_full_grid_collector() -> None:
     user_create(username="bench", role="collector", password="Bench-Pass-2026", areas=[grid])
 
 
+def add_activity() -> None:
+    """Months of demo field work (records' ``seed_demo_activity``: visits with photos and
+    GPS, needs in every status, surveys and follow-ups), so the record pages have data."""
+    from django.core.management import call_command, get_commands
+
+    if "seed_demo_activity" not in get_commands():
+        print("(no seed_demo_activity command here: the record pages are measured empty)")
+        return
+    call_command("seed_demo_activity", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
 def pages() -> dict[str, list[str]]:
     from server.grids.models import Household
 
@@ -251,6 +263,10 @@ def pages() -> dict[str, list[str]]:
     deep = f"?after={encode_cursor(middle.received_at, middle.pk)}" if middle else ""
     submission = f"/submissions/{bobs.pk}/" if bobs else "/submissions/"
     api_detail = f"/api/v1/submissions/{bobs.pk}/" if bobs else "/api/v1/submissions/"
+    busy = _busiest_household() or own.code
+    today = time.localtime()
+    this_year = str(today.tm_year)
+    last_month = f"{today.tm_year - (today.tm_mon == 1)}-{(today.tm_mon - 2) % 12 + 1:02d}"
     return {
         "admin": [
             "/",
@@ -272,6 +288,10 @@ def pages() -> dict[str, list[str]]:
             "/person/bob/qr.png",
             "/api/v1/submissions/",
             api_detail,
+            "/dashboard/",
+            "/dashboard/JY-TY/?period=" + this_year,
+            "/needs/",
+            "/needs/?status=",
         ],
         "alice": [
             "/",
@@ -284,6 +304,7 @@ def pages() -> dict[str, list[str]]:
             "/areas/BENCH-G300/?q=B05",
             f"/households/{own.code}/",
             f"/households/{big.code}/",
+            f"/households/{busy}/",
             "/forms/",
             "/forms/hh_visit/",
             "/submissions/",
@@ -293,6 +314,13 @@ def pages() -> dict[str, list[str]]:
             "/submissions/?form=hh_visit&state=approved&area=JY-TY-BH",
             submission,
             "/api/v1/submissions/?area=JY-TY-CY",
+            "/dashboard/",
+            "/dashboard/JY-TY-CY/?sort=-coverage",
+            "/dashboard/JY-TY-CY/?period=" + this_year,
+            "/areas/JY-TY-CY-G01/?period=" + last_month,
+            "/needs/",
+            "/needs/?overdue=on",
+            "/needs/?status=&area=JY-TY-CY-G01",
         ],
         "bob": [
             "/",
@@ -314,6 +342,22 @@ def pages() -> dict[str, list[str]]:
             "/forms/hh_visit/lists/?collector=bench",
         ],
     }
+
+
+def _busiest_household() -> str | None:
+    """The household with the most visits (the longest history page)."""
+    from django.db.models import Count
+
+    from server.records.models import Visit
+
+    row = (
+        Visit.objects.exclude(household=None)
+        .values("household__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    return row["household__code"] if row else None
 
 
 def measure(repeat: int) -> list[tuple[str, str, int, float, float, int]]:

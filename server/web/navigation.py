@@ -31,9 +31,12 @@ FORMS = NavItem("web:forms", _("Forms"), ("/forms/", "/form-uploads/"))
 SUBMISSIONS = NavItem("web:submissions", _("Submissions"), ("/submissions/",))
 ONBOARDING = NavItem("web:onboarding", _("Set up ODK Collect"), ("/onboarding/",))
 
+DASHBOARD = NavItem("web:dashboard_home", _("Dashboard"), ("/dashboard/",))
+NEEDS = NavItem("web:needs", _("Needs"), ("/needs/",))
+
 NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.ADMINISTRATOR: (HOME, PEOPLE, REGISTER, IMPORT, FORMS, SUBMISSIONS),
-    Role.MANAGER: (HOME, GRIDS, FORMS, SUBMISSIONS),
+    Role.ADMINISTRATOR: (HOME, DASHBOARD, NEEDS, PEOPLE, REGISTER, IMPORT, FORMS, SUBMISSIONS),
+    Role.MANAGER: (HOME, DASHBOARD, GRIDS, NEEDS, FORMS, SUBMISSIONS),
     Role.DESIGNER: (HOME, FORMS),
     Role.COLLECTOR: (HOME, MY_GRIDS, SUBMISSIONS, ONBOARDING),
 }

@@ -2,14 +2,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from server.web.views import (
+    changes,
+    dashboard,
     forms_checks,
     forms_detail,
     forms_list,
     home,
     imports,
     misc,
+    needs,
     people,
     people_collect,
+    photos,
     register,
     signin,
     submissions,
@@ -24,6 +28,11 @@ urlpatterns = [
     path("register/", register.register, name="register"),
     path("areas/<str:code>/", register.area, name="area"),
     path("households/<str:code>/", register.household, name="household"),
+    path(
+        "households/<str:code>/changes/<int:pk>/",
+        changes.register_change,
+        name="register_change",
+    ),
     path("import/register/", imports.register_import_page, name="register_import"),
     path("import/templates/<str:name>", imports.register_template, name="register_template"),
     path("people/", people.people, name="people"),
@@ -90,4 +99,9 @@ urlpatterns = [
         submissions.submission_file,
         name="submission_file",
     ),
+    path("dashboard/", dashboard.dashboard_home, name="dashboard_home"),
+    path("dashboard/<str:code>/", dashboard.dashboard, name="dashboard"),
+    path("photos/<int:pk>/", photos.photo, name="photo"),
+    path("needs/", needs.needs_board, name="needs"),
+    path("needs/<int:pk>/", needs.need_step, name="need_step"),
 ]

@@ -22,9 +22,18 @@ def nav_links(page: str) -> list[str]:
     [
         (
             "admin",
-            ["/", "/people/", "/register/", "/import/register/", "/forms/", "/submissions/"],
+            [
+                "/",
+                "/dashboard/",
+                "/needs/",
+                "/people/",
+                "/register/",
+                "/import/register/",
+                "/forms/",
+                "/submissions/",
+            ],
         ),
-        ("alice", ["/", "/register/", "/forms/", "/submissions/"]),
+        ("alice", ["/", "/dashboard/", "/register/", "/needs/", "/forms/", "/submissions/"]),
         ("dave", ["/", "/forms/"]),
         ("bob", ["/", "/register/", "/submissions/", "/onboarding/"]),
     ],

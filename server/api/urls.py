@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from server.api import forms, media, uploads
+from server.api import forms, media, submissions, uploads
 
 app_name = "api"
 
@@ -40,4 +40,20 @@ urlpatterns = [
         name="form-upload-detail",
     ),
     path("register-lists/<str:filename>", media.RegisterListView.as_view(), name="register-list"),
+    path("submissions/", submissions.SubmissionListView.as_view(), name="submission-list"),
+    path(
+        "submissions/<int:pk>/",
+        submissions.SubmissionDetailView.as_view(),
+        name="submission-detail",
+    ),
+    path(
+        "submissions/<int:pk>/review/",
+        submissions.SubmissionReviewView.as_view(),
+        name="submission-review",
+    ),
+    path(
+        "submissions/<int:pk>/attachments/<str:name>",
+        submissions.SubmissionAttachmentView.as_view(),
+        name="submission-attachment",
+    ),
 ]

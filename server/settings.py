@@ -317,7 +317,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gridbook API",
-    "DESCRIPTION": "Forms, versions, media and register lists of a Gridbook server.",
+    "DESCRIPTION": ("Forms, versions, media, register lists and submissions of a Gridbook server."),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",  # served from this server: no CDN needed
@@ -327,6 +327,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FormKindEnum": "server.xforms.models.FormKind",
         "ManifestFileKindEnum": ["media", "register_list"],
+        "ReviewStateEnum": "server.submissions.models.ReviewState",
         "FormStateEnum": "server.xforms.models.FormState",
         "NeedStatusEnum": "server.records.choices.NeedStatus",
         "RegisterChangeStateEnum": "server.records.choices.ChangeState",

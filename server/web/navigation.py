@@ -28,13 +28,14 @@ GRIDS = NavItem(
 MY_GRIDS = NavItem("web:register", _("My grids"), ("/register/", "/areas/", "/households/"))
 IMPORT = NavItem("web:register_import", _("Import register"), ("/import/",))
 FORMS = NavItem("web:forms", _("Forms"), ("/forms/", "/form-uploads/"))
+SUBMISSIONS = NavItem("web:submissions", _("Submissions"), ("/submissions/",))
 ONBOARDING = NavItem("web:onboarding", _("Set up ODK Collect"), ("/onboarding/",))
 
 NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.ADMINISTRATOR: (HOME, PEOPLE, REGISTER, IMPORT, FORMS),
-    Role.MANAGER: (HOME, GRIDS, FORMS),
+    Role.ADMINISTRATOR: (HOME, PEOPLE, REGISTER, IMPORT, FORMS, SUBMISSIONS),
+    Role.MANAGER: (HOME, GRIDS, FORMS, SUBMISSIONS),
     Role.DESIGNER: (HOME, FORMS),
-    Role.COLLECTOR: (HOME, MY_GRIDS, ONBOARDING),
+    Role.COLLECTOR: (HOME, MY_GRIDS, SUBMISSIONS, ONBOARDING),
 }
 
 

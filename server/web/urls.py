@@ -9,8 +9,10 @@ from server.web.views import (
     imports,
     misc,
     people,
+    people_collect,
     register,
     signin,
+    submissions,
 )
 
 app_name = "web"
@@ -31,6 +33,24 @@ urlpatterns = [
     path("person/<str:username>/areas/", people.person_areas, name="person_areas"),
     path("person/<str:username>/password/", people.person_password, name="person_password"),
     path("person/<str:username>/active/", people.person_active, name="person_active"),
+    path(
+        "person/<str:username>/qr.png",
+        people_collect.collector_qr,
+        {"kind": "png"},
+        name="collector_qr_png",
+    ),
+    path(
+        "person/<str:username>/qr.svg",
+        people_collect.collector_qr,
+        {"kind": "svg"},
+        name="collector_qr_svg",
+    ),
+    path(
+        "person/<str:username>/collect-sheet/",
+        people_collect.collector_sheet,
+        name="collector_sheet",
+    ),
+    path("person/<str:username>/token/", people_collect.collector_token, name="collector_token"),
     path("forms/", forms_list.forms, name="forms"),
     path(
         "form-uploads/<uuid:upload_id>/", forms_list.form_upload_status, name="form_upload_status"
@@ -58,4 +78,16 @@ urlpatterns = [
     path("forms/<str:form_id>/lists/", forms_checks.form_register_lists, name="form_lists"),
     path("forms/<str:form_id>/preview/", forms_checks.form_preview_page, name="form_preview"),
     path("onboarding/", misc.onboarding, name="onboarding"),
+    path("submissions/", submissions.submissions, name="submissions"),
+    path("submissions/<int:pk>/", submissions.submission, name="submission"),
+    path(
+        "submissions/<int:pk>/review/",
+        submissions.submission_review_post,
+        name="submission_review",
+    ),
+    path(
+        "submissions/<int:pk>/files/<str:name>",
+        submissions.submission_file,
+        name="submission_file",
+    ),
 ]

@@ -20,10 +20,13 @@ def nav_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("person", "links"),
     [
-        ("admin", ["/", "/people/", "/register/", "/import/register/", "/forms/"]),
-        ("alice", ["/", "/register/", "/forms/"]),
+        (
+            "admin",
+            ["/", "/people/", "/register/", "/import/register/", "/forms/", "/submissions/"],
+        ),
+        ("alice", ["/", "/register/", "/forms/", "/submissions/"]),
         ("dave", ["/", "/forms/"]),
-        ("bob", ["/", "/register/", "/onboarding/"]),
+        ("bob", ["/", "/register/", "/submissions/", "/onboarding/"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(world: World, signed_in, person, links):

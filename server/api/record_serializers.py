@@ -108,6 +108,9 @@ class SatisfactionOut(serializers.Serializer):
 
 class FiguresOut(serializers.Serializer):
     area = AreaRef()
+    workers = serializers.ListField(
+        child=serializers.CharField(), help_text="usernames of the grids' collectors"
+    )
     register = RegisterOut()
     visits = VisitsOut()
     needs = NeedsOut()

@@ -3,17 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from server.api import (
-    areas,
-    forms,
-    households,
-    media,
-    needs,
-    records,
-    submissions,
-    uploads,
-    visits,
-)
+from server.api import areas, forms, households, media, needs, records, submissions, uploads, visits
 
 app_name = "api"
 
@@ -50,22 +40,6 @@ urlpatterns = [
         name="form-upload-detail",
     ),
     path("register-lists/<str:filename>", media.RegisterListView.as_view(), name="register-list"),
-    path("submissions/", submissions.SubmissionListView.as_view(), name="submission-list"),
-    path(
-        "submissions/<int:pk>/",
-        submissions.SubmissionDetailView.as_view(),
-        name="submission-detail",
-    ),
-    path(
-        "submissions/<int:pk>/review/",
-        submissions.SubmissionReviewView.as_view(),
-        name="submission-review",
-    ),
-    path(
-        "submissions/<int:pk>/attachments/<str:name>",
-        submissions.SubmissionAttachmentView.as_view(),
-        name="submission-attachment",
-    ),
     path("areas/", areas.AreaTreeView.as_view(), name="area-list"),
     path("areas/<str:code>/record/", records.AreaRecordView.as_view(), name="area-record"),
     path("households/", households.HouseholdListView.as_view(), name="household-list"),
@@ -100,4 +74,20 @@ urlpatterns = [
     ),
     path("areas/<str:code>/trends/", records.AreaTrendsView.as_view(), name="area-trends"),
     path("grids/<str:code>/record/", records.AreaRecordView.as_view(), name="grid-record"),
+    path("submissions/", submissions.SubmissionListView.as_view(), name="submission-list"),
+    path(
+        "submissions/<int:pk>/",
+        submissions.SubmissionDetailView.as_view(),
+        name="submission-detail",
+    ),
+    path(
+        "submissions/<int:pk>/review/",
+        submissions.SubmissionReviewView.as_view(),
+        name="submission-review",
+    ),
+    path(
+        "submissions/<int:pk>/attachments/<str:name>",
+        submissions.SubmissionAttachmentView.as_view(),
+        name="submission-attachment",
+    ),
 ]

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from server.accounts.models import Role, User
+from server.accounts.selectors import scope_for
 from server.accounts.services import user_create
 from server.grids.choices import AreaLevel
 from server.grids.models import Area, Building, Household
@@ -83,7 +84,7 @@ def _uid(n: int) -> str:
     return f"uuid:{uuid.uuid5(NAMESPACE, f'demo-activity-{n}')}"
 
 
-def demo_activity(*, today: date | None = None) -> Report:
+def demo_activity(*, today: date | None = None, visit_share: float = VISIT_SHARE) -> Report:
     forms = {form.form_id: form for form in Form.objects.filter(form_id__in=_FORM_IDS)}
     if set(forms) != set(_FORM_IDS):
         raise LookupError("load the shipped forms first (python manage.py load_forms)")
@@ -101,15 +102,16 @@ def demo_activity(*, today: date | None = None) -> Report:
     }
     report = Report()
     counter = iter(range(10**9))
-    manager = User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk").first()
+    managers = list(User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk"))
     for grid in grids:  # one transaction per grid: an interrupted run leaves whole grids
+        manager = next((m for m in managers if scope_for(m).sees_area(grid)), None)
         households = list(
             Household.objects.filter(building__grid=grid)
             .select_related("building")
             .order_by("code")
         )
         with transaction.atomic():
-            plan = _plan_grid(rng, grid, households, start, today, zone)
+            plan = _plan_grid(rng, grid, households, start, today, zone, visit_share)
             _send(plan, collectors[grid.pk], versions, counter, report)
             if manager is not None:
                 report.transitions += _decide(rng, grid, manager, collectors[grid.pk], today, zone)
@@ -149,11 +151,12 @@ def _plan_grid(
     start: date,
     today: date,
     zone: ZoneInfo,
+    visit_share: float,
 ) -> list[tuple[datetime, str, dict[str, Any]]]:
     plan = []
     for month in range(3):
         for household in households:
-            if rng.random() > VISIT_SHARE:
+            if rng.random() > visit_share:
                 continue
             day = start + timedelta(days=month * 30 + rng.randrange(30))
             if day >= today:

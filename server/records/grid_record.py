@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
+from server.accounts.models import AreaAssignment, Role
 from server.grids.choices import AreaLevel, HouseholdStatus
 from server.grids.models import Area, Building, Compound, Household, HouseholdFlag
 from server.records.record_blocks import ACTIVITY_BLOCKS
@@ -27,6 +28,7 @@ from server.records.rollup import (
     counter_add,
     number_add,
     reads_by_date,
+    set_add,
     under,
 )
 
@@ -197,7 +199,20 @@ def _buildings(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> N
         rollup.add_for_area(row["community_id"], number_add("compounds", row["n"]))
 
 
-BLOCKS = [_register, _flags, _buildings, *ACTIVITY_BLOCKS]
+def _workers(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
+    """The collectors assigned to each grid (staff, not residents). One query."""
+    rows = (
+        AreaAssignment.objects.filter(
+            area_id__in=rollup.grid_ids, user__role=Role.COLLECTOR, user__is_active=True
+        )
+        .values_list("area_id", "user__username")
+        .order_by()
+    )
+    for grid_id, username in rows:
+        rollup.add(grid_id, set_add("workers", username))
+
+
+BLOCKS = [_workers, _register, _flags, _buildings, *ACTIVITY_BLOCKS]
 
 
 def households_not_visited(

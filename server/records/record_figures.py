@@ -20,6 +20,8 @@ FOLLOWUP_SATISFIED = ("satisfied", "basically")
 @dataclass
 class RecordFigures:
     area: Area
+    # Identity: the usernames of the grids' workers (collectors)
+    workers: set[str] = field(default_factory=set)
     # Register baseline (now: the register keeps no history of its own)
     households: int = 0
     residents: int = 0
@@ -71,7 +73,7 @@ class RecordFigures:
         """Add another area's parts to this one's (a grid's into the areas above it)."""
         for name in ADDITIVE_FIELDS:
             value = getattr(other, name)
-            if isinstance(value, Counter):
+            if isinstance(value, set | Counter):
                 getattr(self, name).update(value)
             elif isinstance(value, dict):
                 mine = getattr(self, name)
@@ -124,6 +126,7 @@ class RecordFigures:
         minutes = median_of_counts(dict(self.visit_minutes))
         return {
             "area": {"code": self.area.code, "name": self.area.name, "level": self.area.level},
+            "workers": sorted(self.workers),
             "register": {
                 "households": self.households,
                 "residents": self.residents,

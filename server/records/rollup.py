@@ -135,6 +135,15 @@ def number_add(name: str, amount: int) -> Callable[[Any], None]:
     return update
 
 
+def set_add(name: str, value: str) -> Callable[[Any], None]:
+    """An update adding ``value`` to the node's set ``name``."""
+
+    def update(node: Any) -> None:
+        getattr(node, name).add(value)
+
+    return update
+
+
 def counter_add(name: str, key: str | None, amount: int) -> Callable[[Any], None]:
     """An update adding ``amount`` to ``key`` of the node's Counter ``name`` (a missing key
     — a NULL category — is skipped)."""

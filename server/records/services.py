@@ -61,7 +61,7 @@ def submission_project(*, submission: Submission) -> None:
         return
     with transaction.atomic():
         current = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("form", "grid", "submitted_by")
             .filter(pk=submission.pk)
             .first()

@@ -85,3 +85,18 @@ def test_the_number_of_queries_does_not_grow_with_the_tree(world: World) -> None
         record = area_record(scope=scope, area=world.district, period=period, now=NOW)
     assert record.figures.households == 18
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_record_names_the_grids_workers(world: World) -> None:
+    record = area_record(
+        scope=scope_for(world.admin), area=world.district, period=parse_period("2026-11"), now=NOW
+    ).as_json()
+    assert record["workers"] == ["bob", "carol"]  # collectors only, not managers
+    assert {c["area"]["code"]: c["workers"] for c in record["children"]} == {"TY": ["bob", "carol"]}
+    alice = area_record(
+        scope=scope_for(world.alice),
+        area=world.community_a,
+        period=parse_period("2026-11"),
+        now=NOW,
+    ).as_json()
+    assert [c["workers"] for c in alice["children"]] == [["bob"], []]

@@ -379,3 +379,29 @@ def test_resolved_needs_reach_the_collectors_followup_list(
     assert rows[lamp.key].endswith(",XF-1-101,infrastructure," + timezone.localdate().isoformat())
     carols = register_list(user=world.carol, filename="needs_followup.csv").decode()
     assert lamp.key not in carols
+
+
+def test_register_changes_are_decided_once_by_managers_in_scope(bob: Phone, world: World) -> None:
+    from server.core.errors import GridbookError
+    from server.records.register import register_change_approve, register_change_reject
+
+    bob.send("hh_visit", visit(flags="retiree dibao"))
+    change = RegisterChange.objects.get(kind=ChangeKind.FLAGS)
+    for who, code in (
+        ("erin", "register_change_not_found"),
+        ("bob", "register_change_not_allowed"),
+    ):
+        with pytest.raises(GridbookError) as raised:
+            register_change_approve(change=change, by=getattr(world, who))
+        assert raised.value.code == code
+    rejected = register_change_reject(change=change, by=world.alice, note="低保待民政核实")
+    assert (rejected.state, rejected.decided_by, rejected.note) == (
+        "rejected",
+        world.alice,
+        "低保待民政核实",
+    )
+    with pytest.raises(GridbookError) as raised:
+        register_change_approve(change=change, by=world.admin)
+    assert raised.value.code == "register_change_decided"
+    household = Household.objects.get(pk=world.households_a1[0].pk)
+    assert set(household.flags.values_list("flag", flat=True)) == {"retiree"}

@@ -96,6 +96,19 @@ try:
     GRIDBOOK_FORM_MAX_MB = env_int("GRIDBOOK_FORM_MAX_MB", 10, minimum=1, maximum=200)
     GRIDBOOK_FORM_INLINE_MAX_KB = env_int("GRIDBOOK_FORM_INLINE_MAX_KB", 64, minimum=0)
     GRIDBOOK_FORM_MEDIA_MAX_MB = env_int("GRIDBOOK_FORM_MEDIA_MAX_MB", 100, minimum=1)
+
+    # Exports (server/exports): how long files are kept, links live, jobs may stall.
+    GRIDBOOK_EXPORT_RETENTION_HOURS = env_int(
+        "GRIDBOOK_EXPORT_RETENTION_HOURS", 72, minimum=1, maximum=24 * 90
+    )
+    GRIDBOOK_EXPORT_LINK_SECONDS = env_int(
+        "GRIDBOOK_EXPORT_LINK_SECONDS", 300, minimum=10, maximum=86400
+    )
+    GRIDBOOK_EXPORT_MAX_ACTIVE = env_int("GRIDBOOK_EXPORT_MAX_ACTIVE", 3, minimum=1, maximum=50)
+    GRIDBOOK_EXPORT_STALE_SECONDS = env_int(
+        "GRIDBOOK_EXPORT_STALE_SECONDS", 300, minimum=30, maximum=86400
+    )
+    GRIDBOOK_EXPORT_MAX_ATTEMPTS = env_int("GRIDBOOK_EXPORT_MAX_ATTEMPTS", 2, minimum=1, maximum=10)
 except ConfigError as config_error:
     _fail(config_error)
 
@@ -121,6 +134,7 @@ INSTALLED_APPS = [
     "server.grids",
     "server.xforms",
     "server.submissions",
+    "server.exports",
     "server.openrosa",
     "server.api",
     "server.web",

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from server.api import forms, media, uploads
+from server.api import exports, forms, media, uploads
 
 app_name = "api"
 
@@ -39,5 +39,8 @@ urlpatterns = [
         uploads.FormUploadDetailView.as_view(),
         name="form-upload-detail",
     ),
+    path("exports/", exports.ExportListView.as_view(), name="export-list"),
+    path("exports/audit/", exports.ExportAuditView.as_view(), name="export-audit"),
+    path("exports/<uuid:job_id>/", exports.ExportDetailView.as_view(), name="export-detail"),
     path("register-lists/<str:filename>", media.RegisterListView.as_view(), name="register-list"),
 ]

@@ -28,13 +28,14 @@ GRIDS = NavItem(
 MY_GRIDS = NavItem("web:register", _("My grids"), ("/register/", "/areas/", "/households/"))
 IMPORT = NavItem("web:register_import", _("Import register"), ("/import/",))
 FORMS = NavItem("web:forms", _("Forms"), ("/forms/", "/form-uploads/"))
+EXPORTS = NavItem("web:exports", _("Exports"), ("/exports/",))
 ONBOARDING = NavItem("web:onboarding", _("Set up ODK Collect"), ("/onboarding/",))
 
 NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.ADMINISTRATOR: (HOME, PEOPLE, REGISTER, IMPORT, FORMS),
-    Role.MANAGER: (HOME, GRIDS, FORMS),
+    Role.ADMINISTRATOR: (HOME, PEOPLE, REGISTER, IMPORT, FORMS, EXPORTS),
+    Role.MANAGER: (HOME, GRIDS, FORMS, EXPORTS),
     Role.DESIGNER: (HOME, FORMS),
-    Role.COLLECTOR: (HOME, MY_GRIDS, ONBOARDING),
+    Role.COLLECTOR: (HOME, MY_GRIDS, EXPORTS, ONBOARDING),
 }
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from server.web.views import (
+    exports,
     forms_checks,
     forms_detail,
     forms_list,
@@ -58,4 +59,9 @@ urlpatterns = [
     path("forms/<str:form_id>/lists/", forms_checks.form_register_lists, name="form_lists"),
     path("forms/<str:form_id>/preview/", forms_checks.form_preview_page, name="form_preview"),
     path("onboarding/", misc.onboarding, name="onboarding"),
+    path("exports/", exports.exports_page, name="exports"),
+    path("exports/jobs/", exports.export_jobs, name="export_jobs"),
+    path("exports/<uuid:job_id>/cancel/", exports.export_cancel_view, name="export_cancel"),
+    path("exports/<uuid:job_id>/download/", exports.export_download, name="export_download"),
+    path("exports/file/<str:token>/", exports.export_file, name="export_file"),
 ]

@@ -77,9 +77,9 @@ SYSTEM_LABELS = {
     "DeviceID": lambda: _("Device ID"),
     "FormVersion": lambda: _("Form version"),
     "GridCode": lambda: _("Grid code"),
-    "GridName": lambda: _("Grid"),
+    "GridName": lambda: _("Grid name"),
     "CommunityCode": lambda: _("Community code"),
-    "CommunityName": lambda: _("Community"),
+    "CommunityName": lambda: _("Community name"),
 }
 
 

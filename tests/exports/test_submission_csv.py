@@ -56,12 +56,12 @@ def test_labels_in_chinese_and_english_with_group_paths(
     zh_row = csv_rows(zip_members(zh)["hh_visit.csv"])[0]
     en_row = csv_rows(zip_members(en)["hh_visit.csv"])[0]
     assert zh_row["走访结果"] == "见到住户" and zh_row["网格"] == "CY1"
-    assert zh_row["提交时间"] and zh_row["社区"] == "长源社区"
+    assert zh_row["提交时间"] and zh_row["社区名称"] == "长源社区"
     assert en_row["Visit-Outcome"] == "Met"
     assert en_row["Household-Grid"] == "CY1"
-    assert en_row["Submission date"] and en_row["Community"] == "长源社区"
+    assert en_row["Submission date"] and en_row["Community name"] == "长源社区"
     en_need = csv_rows(zip_members(en)["hh_visit-needs.csv"])[0]
-    assert en_need["Needs-Need-Category"] == "Repairs"
+    assert en_need["Category"] == "Repairs"
     assert en_need["PARENT_KEY"]
 
 

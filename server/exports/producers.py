@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import F
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from zipstream import ZIP_DEFLATED, ZIP_STORED, ZipStream
@@ -299,6 +299,14 @@ def submissions_media_zip(request: Request) -> Output:
     return Output(key=key, name=name, size=size, rows=len(entries))
 
 
+def _json_text(field: str, path: tuple[str, ...]) -> KeyTextTransform:
+    """The text at ``path`` inside a JSON column (``KT()`` does not follow a relation)."""
+    node: Any = field
+    for name in path[:-1]:
+        node = KeyTransform(name, node)
+    return KeyTextTransform(path[-1], node)
+
+
 def _media_entries(
     request: Request, selection: selectors.SubmissionSelection
 ) -> list[tuple[str, str]]:
@@ -311,7 +319,7 @@ def _media_entries(
         Attachment.objects.filter(submission__in=submissions.values("pk"), present=True)
         .annotate(
             grid_code=F("submission__grid__code"),
-            household=KT("submission__data__" + "__".join(HOUSEHOLD_PATH)),
+            household=_json_text("submission__data", HOUSEHOLD_PATH),
             moment=F("submission__received_at"),
             started=F("submission__started_at"),
         )

@@ -60,6 +60,9 @@ PRODUCERS: dict[tuple[str, str], Producer] = {
 }
 
 
+TICK_SECONDS = 1.0  # how often a running job saves its progress and heartbeat
+
+
 def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
@@ -145,9 +148,9 @@ class _Ticker:
     ``Cancelled`` as soon as the job is no longer running (cancelled, or failed by
     recovery)."""
 
-    def __init__(self, job: ExportJob, interval: float = 1.0) -> None:
+    def __init__(self, job: ExportJob) -> None:
         self.job = job
-        self.interval = interval
+        self.interval = TICK_SECONDS
         self.last = 0.0
 
     def __call__(self, done: int) -> None:

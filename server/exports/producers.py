@@ -11,7 +11,7 @@ bytes go from the media storage through the ZIP stream into the exports storage.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from server.accounts.models import User
 from server.accounts.privacy import personal_data_for
 from server.core.storage import exports_storage, media_storage, safe_file_name
 from server.exports import selectors
-from server.exports.cells import row_values
+from server.exports.cells import compile_plan, row_values
 from server.exports.layout import Column, Layout, build_layout, repeat_nodes
 from server.exports.options import ExportFilters, ExportOptions
 from server.exports.writers import CsvTables, XlsxTables, storage_chunks, store_file, store_stream
@@ -126,7 +126,7 @@ class _Submissions:
     def rows(self) -> Iterator[dict[str, list[list[Any]]]]:
         """Per submission: each table's rows (table name → list of value lists)."""
         keep = self.selection.keep
-        tables = self.layout.tables
+        plans = [(table, compile_plan(table)) for table in self.layout.tables]
         no_grid = ("", "", "", "")
         no_user = ("", "")
         values = self.selection.queryset.values_list(*selectors.SUBMISSION_VALUES)
@@ -172,8 +172,8 @@ class _Submissions:
             }
             nodes = repeat_nodes(self.layout, data, instance_id)
             yield {
-                table.name: [row_values(table, node, system) for node in nodes.get(table.path, [])]
-                for table in tables
+                table.name: [row_values(plan, node, system) for node in nodes.get(table.path, [])]
+                for table, plan in plans
             }
 
     def file_stem(self) -> str:
@@ -187,14 +187,24 @@ def submissions_csv_zip(request: Request) -> Output:
     stream = ZipStream(compress_type=ZIP_DEFLATED, compress_level=1)
     for path, arcname in writer.paths:
         stream.add_path(str(path), arcname)
-    if request.options.include_media:
-        for arcname, key in _media_entries(request, source.selection):
-            stream.add(
-                storage_chunks(media_storage(), key), f"media/{arcname}", compress_type=ZIP_STORED
-            )
+    photos = _media_entries(request, source.selection) if request.options.include_media else ()
     name = f"{source.file_stem()}.zip"
-    key, size = store_stream(exports_storage(), f"{request.key_prefix}/{name}", iter(stream))
+    chunks = _zip_chunks(stream, photos, folder="media/")
+    key, size = store_stream(exports_storage(), f"{request.key_prefix}/{name}", chunks)
     return Output(key=key, name=name, size=size, rows=total_rows)
+
+
+def _zip_chunks(
+    stream: ZipStream, photos: Iterable[tuple[str, str]], *, folder: str = ""
+) -> Iterator[bytes]:
+    """The ZIP's bytes: the files already queued, then each photo as it comes (queued one at
+    a time, so the list of photos is never held; only the ZIP's central directory, about a
+    hundred bytes a file, grows until the end)."""
+    yield from stream.all_files()
+    for arcname, key in photos:
+        stream.add(storage_chunks(media_storage(), key), folder + arcname, compress_type=ZIP_STORED)
+        yield from stream.all_files()
+    yield from stream.footer()
 
 
 def _write_tables(source: _Submissions, writer: CsvTables | XlsxTables, request: Request) -> int:
@@ -290,13 +300,23 @@ def submissions_media_zip(request: Request) -> Output:
     selection = selectors.submission_rows(
         user=request.user, form=request.form, filters=request.filters, schema=schema
     )
-    entries = _media_entries(request, selection)
+    counted = _Counted(_media_entries(request, selection))
     stream = ZipStream(compress_type=ZIP_STORED)
-    for arcname, key in entries:
-        stream.add(storage_chunks(media_storage(), key), arcname)
     name = f"{safe_file_name(f'{request.form.form_id}_media_{stamp()}', fallback='media')}.zip"
-    key, size = store_stream(exports_storage(), f"{request.key_prefix}/{name}", iter(stream))
-    return Output(key=key, name=name, size=size, rows=len(entries))
+    chunks = _zip_chunks(stream, counted)
+    key, size = store_stream(exports_storage(), f"{request.key_prefix}/{name}", chunks)
+    return Output(key=key, name=name, size=size, rows=counted.count)
+
+
+class _Counted:
+    def __init__(self, items: Iterable[tuple[str, str]]) -> None:
+        self.items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for item in self.items:
+            self.count += 1
+            yield item
 
 
 def _json_text(field: str, path: tuple[str, ...]) -> KeyTextTransform:
@@ -309,10 +329,10 @@ def _json_text(field: str, path: tuple[str, ...]) -> KeyTextTransform:
 
 def _media_entries(
     request: Request, selection: selectors.SubmissionSelection
-) -> list[tuple[str, str]]:
+) -> Iterator[tuple[str, str]]:
     """(name in the ZIP, media storage key) of every photo and file present, named
-    ``<grid>_<household>_<date>_<question>_<n>.<ext>``. Only names and keys are held (about
-    200 bytes a photo), never bytes; grids come in order, so the counters stay per grid."""
+    ``<grid>_<household>_<date>_<question>_<n>.<ext>``, one at a time as the cursor reads
+    them; grids come in order, so the name counters only ever hold one grid's."""
     zone = timezone.get_current_timezone()
     submissions = selection.queryset.order_by()
     attachments = (
@@ -328,7 +348,6 @@ def _media_entries(
     fields = ["file", "name", "field_path", "grid_code", "household", "moment", "started"]
     if selection.keep is not None:
         fields.append("submission__data")
-    entries: list[tuple[str, str]] = []
     counters: dict[str, int] = {}
     current_grid: str | None = None
     done = 0
@@ -347,6 +366,5 @@ def _media_entries(
         counters[stem] = counters.get(stem, 0) + 1
         extension = original.rsplit(".", 1)[-1].lower() if "." in original else "bin"
         arcname = safe_file_name(f"{stem}_{counters[stem]}.{extension}", fallback="file")
-        entries.append((arcname, key))
+        yield arcname, key
     request.tick(done)
-    return entries

@@ -15,7 +15,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,9 @@ import xlsxwriter
 from django.core.files import File
 from django.core.files.storage import Storage
 
-from server.exports.cells import csv_text, typed
+from server.exports.cells import TEXT, csv_cells, numeric_columns, typed, xlsx_kinds
 from server.exports.layout import Column
-from server.exports.safety import UTF8_BOM, neutralise
+from server.exports.safety import FORMULA_STARTS, UTF8_BOM, neutralise
 
 EXCEL_MAX_ROWS = 1_048_576
 SHEET_NAME_MAX = 31
@@ -39,7 +39,7 @@ class CsvTables:
     def __init__(self, folder: Path, zone: tzinfo) -> None:
         self.folder = folder
         self.zone = zone
-        self._files: dict[str, tuple[Any, Any, list[Column]]] = {}
+        self._files: dict[str, tuple[Any, Any, list[bool]]] = {}
         self.paths: list[tuple[Path, str]] = []
 
     def add_table(self, name: str, columns: list[Column], *, print_title: str = "") -> None:
@@ -48,15 +48,12 @@ class CsvTables:
         handle.write(UTF8_BOM)
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([neutralise(column.header) for column in columns])
-        self._files[name] = (handle, writer, columns)
+        self._files[name] = (handle, writer, numeric_columns(columns))
         self.paths.append((path, f"{name}.csv"))
 
     def write(self, name: str, values: list[Any]) -> None:
-        _, writer, columns = self._files[name]
-        zone = self.zone
-        writer.writerow(
-            [csv_text(value, column, zone) for value, column in zip(values, columns, strict=True)]
-        )
+        _, writer, numeric = self._files[name]
+        writer.writerow(csv_cells(values, numeric, self.zone))
 
     def close(self) -> None:
         for handle, _, _ in self._files.values():
@@ -86,7 +83,7 @@ class XlsxTables:
         self._names: set[str] = set()
 
     def add_table(self, name: str, columns: list[Column], *, print_title: str = "") -> None:
-        self._sheets[name] = [None, 0, columns, name, 1, print_title]
+        self._sheets[name] = [None, 0, columns, name, 1, print_title, xlsx_kinds(columns)]
         self._new_sheet(name)
 
     def _new_sheet(self, name: str) -> None:
@@ -123,17 +120,22 @@ class XlsxTables:
         if state[1] >= self.max_rows:
             state[4] += 1
             self._new_sheet(name)
-        sheet, row, columns = state[0], state[1], state[2]
+        sheet, row, kinds = state[0], state[1], state[6]
         zone = self.zone
-        for index, (value, column) in enumerate(zip(values, columns, strict=True)):
-            cell = typed(value, column, zone)
-            if cell == "" or cell is None:
+        write_string, write_number = sheet.write_string, sheet.write_number
+        for index, value in enumerate(values):
+            if value == "" or value is None:
                 continue
-            if isinstance(cell, str):
-                sheet.write_string(row, index, cell)
+            kind = kinds[index]
+            if kind == TEXT and value.__class__ is str:
+                write_string(row, index, "'" + value if value[0] in FORMULA_STARTS else value)
+                continue
+            cell = typed(value, kind, zone)
+            if cell.__class__ is str:
+                write_string(row, index, cell)
             elif isinstance(cell, bool | int | float):
-                sheet.write_number(row, index, cell)
-            elif hasattr(cell, "hour"):
+                write_number(row, index, cell)
+            elif isinstance(cell, datetime):
                 sheet.write_datetime(row, index, cell, self.datetime_format)
             else:
                 sheet.write_datetime(row, index, cell, self.date_format)

@@ -156,8 +156,10 @@ def test_a_zip_streams_to_storage_without_a_local_copy() -> None:
 
 
 def test_today_is_a_date_cell_type() -> None:
-    from server.exports.cells import typed
+    from server.exports.cells import DATE, typed, xlsx_kinds
 
-    column = Column("d", "field", names=("d",), type="date")
-    assert typed("2026-11-23", column, ZoneInfo("Asia/Shanghai")) == date(2026, 11, 23)
-    assert typed("not a date", column, ZoneInfo("Asia/Shanghai")) == "not a date"
+    (kind,) = xlsx_kinds([Column("d", "field", names=("d",), type="date")])
+    assert kind == DATE
+    assert typed("2026-11-23", kind, ZoneInfo("Asia/Shanghai")) == date(2026, 11, 23)
+    assert typed("not a date", kind, ZoneInfo("Asia/Shanghai")) == "not a date"
+    assert typed("=1", kind, ZoneInfo("Asia/Shanghai")) == "'=1"

@@ -8,8 +8,8 @@ grids with one collector each. The stored XML is a short stand-in: exports never
 Photos are not generated (the media ZIP is not timed here).
 
     createdb -h 127.0.0.1 -U postgres gb_exports
-    .venv/bin/python bench/exports.py --database-url postgres://postgres@127.0.0.1:5432/gb_exports \\
-        --count 200000
+    .venv/bin/python bench/exports.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/gb_exports --count 200000
     # again with the data kept: --count 200000 --formats xlsx   (only loads what is missing)
 """
 
@@ -169,7 +169,8 @@ def _answers(rng: random.Random, grid: str, community: str, n: int, start: str, 
             "phone": "",
         },
         "door_photo": "" if result == "refused" else f"{1763859601123 + n}.jpg",
-        "location": f"{30.5 + rng.random() / 10:.6f} {104.0 + rng.random() / 10:.6f} 500 {rng.randint(3, 30)}",
+        "location": f"{30.5 + rng.random() / 10:.6f} {104.0 + rng.random() / 10:.6f} 500 "
+        f"{rng.randint(3, 30)}",
         "grp_end": {"services_done": "", "opinions": "", "diary": "", "next_visit": "2026-12-20"},
         "meta": {"instanceID": "", "instanceName": f"{grid}-{household}-{start[:10]}"},
     }
@@ -259,7 +260,8 @@ def _submissions(world: dict, count: int) -> None:
             for n in range(have, count):
                 grid_id, grid, community = world["grids"][n % len(world["grids"])]
                 day = 1 + (n * 7919) % 365
-                moment = f"2026-{1 + (day - 1) // 31 % 12:02d}-{1 + (day - 1) % 28:02d}T{8 + n % 10:02d}:{n % 60:02d}:00+08:00"
+                month, mday = 1 + (day - 1) // 31 % 12, 1 + (day - 1) % 28
+                moment = f"2026-{month:02d}-{mday:02d}T{8 + n % 10:02d}:{n % 60:02d}:00+08:00"
                 end = moment.replace(f":{n % 60:02d}:00", f":{n % 60:02d}:40")
                 data = _answers(rng, grid, community, n, moment, end)
                 instance = f"uuid:00000000-0000-4000-8000-{n:012d}"

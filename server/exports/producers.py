@@ -62,6 +62,7 @@ class Request:
     key_prefix: str  # storage folder of this job's file
     workdir: Path
     tick: Tick
+    rows_total: int = 0  # known before the producer runs (sizes the XLSX container)
 
 
 SYSTEM_LABELS = {
@@ -232,7 +233,9 @@ def _write_tables(source: _Submissions, writer: CsvTables | XlsxTables, request:
 def submissions_xlsx(request: Request) -> Output:
     source = _Submissions(request)
     path = request.workdir / "export.xlsx"
-    rows = _write_tables(source, XlsxTables(path, timezone.get_current_timezone()), request)
+    cells = request.rows_total * len(source.layout.main.columns)
+    writer = XlsxTables(path, timezone.get_current_timezone(), cells=cells)
+    rows = _write_tables(source, writer, request)
     name = f"{source.file_stem()}.xlsx"
     key, size = store_file(exports_storage(), f"{request.key_prefix}/{name}", path)
     return Output(key=key, name=name, size=size, rows=rows)

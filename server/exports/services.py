@@ -191,6 +191,7 @@ def export_run(*, job_id: Any) -> ExportJob | None:
                 tick=_Ticker(job),
             )
             total = _total(job, request)
+            request.rows_total = total or 0
             ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
             output = PRODUCERS[(job.kind, job.format)](request)
     except producers.Cancelled:

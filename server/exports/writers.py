@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
+import queue
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -28,6 +30,7 @@ from server.exports.layout import Column
 from server.exports.safety import FORMULA_STARTS, UTF8_BOM, neutralise
 
 EXCEL_MAX_ROWS = 1_048_576
+ZIP64_CELLS = 20_000_000
 SHEET_NAME_MAX = 31
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 CHUNK = 1024 * 1024
@@ -63,7 +66,9 @@ class CsvTables:
 class XlsxTables:
     """One worksheet per table (more past Excel's row limit) in one workbook."""
 
-    def __init__(self, path: Path, zone: tzinfo, *, max_rows: int = EXCEL_MAX_ROWS) -> None:
+    def __init__(
+        self, path: Path, zone: tzinfo, *, max_rows: int = EXCEL_MAX_ROWS, cells: int = 0
+    ) -> None:
         self.zone = zone
         self.max_rows = max_rows
         self.workbook = xlsxwriter.Workbook(
@@ -76,6 +81,10 @@ class XlsxTables:
                 "strings_to_numbers": False,
             },
         )
+        if cells > ZIP64_CELLS:
+            # A sheet's XML passes 4 GB near 40 million cells; the ZIP then needs ZIP64 (Excel
+            # 2010+ opens it; LibreOffice may not). Smaller workbooks keep the plain format.
+            self.workbook.use_zip64()
         self.header_format = self.workbook.add_format({"bold": True, "bg_color": "#EEF2F7"})
         self.date_format = self.workbook.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime_format = self.workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
@@ -149,36 +158,98 @@ def _width(column: Column) -> int:
     return max(8, min(40, len(column.header.encode("utf-8")) // 2 + 4))
 
 
-class IterStream(io.RawIOBase):
-    """A read-only, non-seekable file over an iterable of bytes (for storage.save)."""
+_END = b""
+QUEUE_CHUNKS = 8  # at most this many chunks wait between the producer and the upload
 
-    def __init__(self, chunks: Iterable[bytes]) -> None:
-        self._chunks: Iterator[bytes] = iter(chunks)
+
+class UploadAborted(Exception):
+    """The producer stopped (cancelled or failed): the upload must not complete."""
+
+
+class _QueueStream(io.RawIOBase):
+    """A read-only, non-seekable file whose bytes come through a bounded queue."""
+
+    def __init__(self, chunks: queue.Queue[bytes | None]) -> None:
+        self._chunks = chunks
         self._pending = b""
-        self.size = 0
+        self._ended = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self._pending:
-            try:
-                self._pending = next(self._chunks)
-            except StopIteration:
-                return 0
+        while not self._pending and not self._ended:
+            chunk = self._chunks.get()
+            if chunk is None:
+                raise UploadAborted
+            if chunk is _END:
+                self._ended = True
+            self._pending = chunk
         count = min(len(buffer), len(self._pending))
         buffer[:count] = self._pending[:count]
         self._pending = self._pending[count:]
-        self.size += count
         return count
 
 
 def store_stream(storage: Storage, key: str, chunks: Iterable[bytes]) -> tuple[str, int]:
-    """Save an iterable of bytes under ``key`` without a local copy; (stored key, size)."""
-    stream = IterStream(chunks)
-    reader = io.BufferedReader(stream, buffer_size=CHUNK)
-    stored = storage.save(key, File(reader, name=key))
-    return stored, stream.size
+    """Save an iterable of bytes under ``key`` without a local copy; (stored key, size).
+
+    The iterable runs in this thread (it reads the database: the cursor, progress ticks);
+    the storage reads from a bounded queue in a thread of its own, because S3's multipart
+    upload reads its input from worker threads. If the iterable raises, the upload is
+    aborted (no partial object) and the error is raised here."""
+    pipe: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUE_CHUNKS)
+    outcome: dict[str, Any] = {}
+
+    def upload() -> None:
+        try:
+            reader = io.BufferedReader(_QueueStream(pipe), buffer_size=CHUNK)
+            outcome["key"] = storage.save(key, File(reader, name=key))
+        except BaseException as error:  # noqa: BLE001 - handed to the producer's thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=upload, name="export-upload", daemon=True)
+    worker.start()
+    size = 0
+    try:
+        for chunk in chunks:
+            if chunk:
+                size += len(chunk)
+                _put(pipe, chunk, worker)
+    except BaseException:
+        _put(pipe, None, worker)
+        worker.join()
+        _remove_partial(storage, outcome.get("key") or key)
+        if "error" in outcome and not isinstance(outcome["error"], UploadAborted):
+            raise outcome["error"] from None  # the upload failed first: that is the cause
+        raise
+    _put(pipe, _END, worker)
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["key"], size
+
+
+def _remove_partial(storage: Storage, key: str) -> None:
+    """A local storage keeps what it wrote before the stream failed; S3 aborts the upload."""
+    try:
+        if storage.exists(key):
+            storage.delete(key)
+    except OSError:
+        pass
+
+
+def _put(pipe: queue.Queue[bytes | None], item: bytes | None, worker: threading.Thread) -> None:
+    while True:
+        try:
+            pipe.put(item, timeout=1)
+            return
+        except queue.Full:
+            if not worker.is_alive():
+                if item is None:
+                    return
+                # the upload failed: stop producing (the caller raises the upload's error)
+                raise UploadAborted from None
 
 
 def store_file(storage: Storage, key: str, path: Path) -> tuple[str, int]:

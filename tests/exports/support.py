@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import urllib.request
 import zipfile
 from typing import Any
 
+from django.conf import settings
 from django.test.utils import CaptureQueriesContext  # noqa: F401 - re-exported for tests
 
 from server.accounts.models import User
@@ -52,3 +54,18 @@ def zip_members(job: ExportJob) -> dict[str, bytes]:
 def csv_rows(data: bytes) -> list[dict[str, str]]:
     assert data.startswith(b"\xef\xbb\xbf"), "no UTF-8 BOM"
     return list(csv.DictReader(io.StringIO(data[3:].decode("utf-8"), newline="")))
+
+
+def downloaded(response: Any) -> tuple[bytes, str]:
+    """A download's bytes and content type: streamed by Gridbook (local storage), or, on S3,
+    fetched from the presigned URL the response redirects to (as a browser would)."""
+    if response.status_code == 302:
+        assert settings.STORAGE_IS_S3, "only S3 downloads redirect"
+        location = response["Location"]
+        assert "X-Amz-Signature=" in location and "X-Amz-Expires=" in location
+        with urllib.request.urlopen(location, timeout=30) as remote:
+            assert "attachment" in remote.headers["Content-Disposition"]
+            return remote.read(), remote.headers["Content-Type"]
+    assert response.status_code == 200, response.status_code
+    assert "attachment" in response["Content-Disposition"]
+    return b"".join(response.streaming_content), response["Content-Type"]

@@ -29,7 +29,7 @@ from server.exports.services import (
 )
 from tests.conftest import World
 from tests.exports.conftest import Send
-from tests.exports.support import run_export
+from tests.exports.support import downloaded, run_export
 
 
 def test_a_cancelled_queued_job_never_runs(world: World, send: Send) -> None:
@@ -164,7 +164,7 @@ def test_signed_links(world: World, send: Send, django_capture_on_commit_callbac
     client = Client()
     token = link_token(job, world.alice)
     response = client.get(f"/exports/file/{token}/", REMOTE_ADDR="192.0.2.7")
-    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"PK"
+    assert downloaded(response)[0][:2] == b"PK"
     assert ExportDownload.objects.get().via == "link"
     assert client.get(f"/exports/file/{token[:-2]}xx/").status_code == 403
     forged = signing.dumps({"j": str(job.pk), "u": world.erin.pk}, salt=SALT)
@@ -201,7 +201,7 @@ def test_api_post_get_delete_and_audit(
     assert detail["state"] == "done" and detail["percent"] == 100 and detail["rows_done"] == 1
     link = detail["download_url"]
     assert "/exports/file/" in link and detail["download_url_expires_in"] == 300
-    assert Client().get(link).status_code == 200
+    assert downloaded(Client().get(link))[0][:2] == b"PK"
     assert (
         api.delete(f"/api/v1/exports/{job_id}/").status_code == 409
     )  # finished: nothing to cancel
@@ -233,3 +233,18 @@ def test_api_cancel_a_queued_export(world: World, export_form) -> None:
     job_id = response.json()["id"]  # not run: the commit never happened in this test
     cancelled = api.delete(f"/api/v1/exports/{job_id}/")
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+
+
+def test_files_go_to_the_exports_storage_under_the_jobs_folder(
+    world: World, send: Send, django_capture_on_commit_callbacks
+) -> None:
+    """Local folder or S3 (CI runs this file against SeaweedFS): the key is
+    <month>/<job id>/<file>, and the media storage never receives export files."""
+    send()
+    job = run_export(django_capture_on_commit_callbacks, world.alice)
+    month, folder, name = job.file_key.split("/")
+    assert folder == str(job.pk) and name == job.file_name and len(month) == 7
+    assert exports_storage().size(job.file_key) == job.file_size
+    from server.core.storage import media_storage
+
+    assert not media_storage().exists(job.file_key)

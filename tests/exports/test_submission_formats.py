@@ -163,3 +163,28 @@ def test_today_is_a_date_cell_type() -> None:
     assert typed("2026-11-23", kind, ZoneInfo("Asia/Shanghai")) == date(2026, 11, 23)
     assert typed("not a date", kind, ZoneInfo("Asia/Shanghai")) == "not a date"
     assert typed("=1", kind, ZoneInfo("Asia/Shanghai")) == "'=1"
+
+
+def test_a_stream_that_fails_midway_stores_nothing() -> None:
+    def chunks():
+        yield b"x" * 2_000_000
+        raise RuntimeError("cancelled")
+
+    try:
+        store_stream(exports_storage(), "tests/broken.zip", chunks())
+    except RuntimeError as error:
+        assert str(error) == "cancelled"
+    else:
+        raise AssertionError("the failure was swallowed")
+    assert not exports_storage().exists("tests/broken.zip")
+
+
+def test_a_huge_workbook_uses_zip64_and_a_small_one_does_not(tmp_path: Path) -> None:
+    columns = [Column("n", "system", type="integer", system="n")]
+    for cells, expected in ((10, False), (50_000_000, True)):
+        writer = XlsxTables(tmp_path / f"{cells}.xlsx", ZoneInfo("Asia/Shanghai"), cells=cells)
+        writer.add_table("t", columns)
+        writer.write("t", [1])
+        writer.close()
+        assert writer.workbook.allow_zip64 is expected
+        assert load_workbook(tmp_path / f"{cells}.xlsx")["t"]["A2"].value == 1

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "server.grids",
     "server.xforms",
     "server.submissions",
+    "server.records",
     "server.exports",
     "server.openrosa",
     "server.api",

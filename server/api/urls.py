@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from server.api import exports, forms, media, uploads
+from server.api import areas, exports, forms, households, media, records, uploads
 
 app_name = "api"
 
@@ -43,4 +43,8 @@ urlpatterns = [
     path("exports/audit/", exports.ExportAuditView.as_view(), name="export-audit"),
     path("exports/<uuid:job_id>/", exports.ExportDetailView.as_view(), name="export-detail"),
     path("register-lists/<str:filename>", media.RegisterListView.as_view(), name="register-list"),
+    path("areas/", areas.AreaTreeView.as_view(), name="area-list"),
+    path("areas/<str:code>/record/", records.AreaRecordView.as_view(), name="area-record"),
+    path("households/", households.HouseholdListView.as_view(), name="household-list"),
+    path("grids/<str:code>/record/", records.AreaRecordView.as_view(), name="grid-record"),
 ]

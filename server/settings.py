@@ -109,6 +109,29 @@ try:
         "GRIDBOOK_EXPORT_STALE_SECONDS", 300, minimum=30, maximum=86400
     )
     GRIDBOOK_EXPORT_MAX_ATTEMPTS = env_int("GRIDBOOK_EXPORT_MAX_ATTEMPTS", 2, minimum=1, maximum=10)
+
+    # Records (server/records): which register changes from the phone wait for a manager's
+    # approval (the others apply at once), and the due days of urgent / soon / normal needs.
+    RECORDS_REGISTER_APPROVAL = env_list(
+        "RECORDS_REGISTER_APPROVAL", ["new_household", "flags", "status"]
+    )
+    _unknown_kinds = set(RECORDS_REGISTER_APPROVAL) - {
+        "new_household",
+        "flags",
+        "details",
+        "status",
+    }
+    if _unknown_kinds:
+        raise ConfigError(
+            "RECORDS_REGISTER_APPROVAL lists only new_household, flags, details, status; "
+            f"not {sorted(_unknown_kinds)}"
+        )
+    _due = env_list("RECORDS_NEED_DUE_DAYS", ["1", "7", "15"])
+    if len(_due) != 3 or not all(item.isdigit() and int(item) > 0 for item in _due):
+        raise ConfigError(
+            f"RECORDS_NEED_DUE_DAYS must be three whole days, e.g. 1,7,15; not {_due}"
+        )
+    RECORDS_NEED_DUE_DAYS = dict(zip(("urgent", "soon", "normal"), map(int, _due), strict=True))
 except ConfigError as config_error:
     _fail(config_error)
 

@@ -17,6 +17,8 @@ class ExportKind(models.TextChoices):
     SUBMISSIONS = "submissions", _("Form submissions")
     HOUSEHOLDS = "households", _("Households and last visits")
     SPECIAL_POPULATIONS = "special_populations", _("Special-population lists by department")
+    NEEDS_LEDGER = "needs_ledger", _("Needs ledger")
+    RECORD_REPORT = "record_report", _("Grid record report")
 
 
 class ExportFormat(models.TextChoices):
@@ -36,6 +38,8 @@ KIND_FORMATS: dict[str, tuple[str, ...]] = {
     ),
     ExportKind.HOUSEHOLDS: (ExportFormat.XLSX, ExportFormat.CSV_ZIP),
     ExportKind.SPECIAL_POPULATIONS: (ExportFormat.XLSX, ExportFormat.CSV_ZIP),
+    ExportKind.NEEDS_LEDGER: (ExportFormat.XLSX, ExportFormat.CSV_ZIP),
+    ExportKind.RECORD_REPORT: (ExportFormat.XLSX,),
 }
 
 

@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from server.accounts.models import User
 from server.core.errors import GridbookError
 from server.core.storage import exports_storage, safe_file_name, storage_key
-from server.exports import errors, producers, registers, selectors
+from server.exports import errors, producers, record_exports, registers, selectors
 from server.exports.models import (
     ACTIVE_STATES,
     KIND_FORMATS,
@@ -57,6 +57,13 @@ PRODUCERS: dict[tuple[str, str], Producer] = {
     (ExportKind.SPECIAL_POPULATIONS, ExportFormat.CSV_ZIP): lambda r: registers.special_populations(
         r, xlsx=False
     ),
+    (ExportKind.NEEDS_LEDGER, ExportFormat.XLSX): lambda r: record_exports.needs_ledger(
+        r, xlsx=True
+    ),
+    (ExportKind.NEEDS_LEDGER, ExportFormat.CSV_ZIP): lambda r: record_exports.needs_ledger(
+        r, xlsx=False
+    ),
+    (ExportKind.RECORD_REPORT, ExportFormat.XLSX): record_exports.record_report,
 }
 
 
@@ -106,6 +113,12 @@ def export_request(
         selectors.submission_rows(user=user, form=form, filters=parsed_filters, schema=schema)
     elif parsed_filters.area:
         selectors.area_in_scope(selectors.scope_for(user), parsed_filters.area)
+    if kind == ExportKind.RECORD_REPORT:
+        record_exports.report_period(parsed_filters)
+    if kind == ExportKind.NEEDS_LEDGER:
+        unknown = set(parsed_filters.answers) - set(record_exports.NEED_FILTERS)
+        if unknown:
+            raise GridbookError(errors.BAD_OPTION, key=f"answers.{sorted(unknown)[0]}")
     limit = _setting("GRIDBOOK_EXPORT_MAX_ACTIVE", 3)
     with transaction.atomic():
         active = ExportJob.objects.filter(requested_by=user, state__in=ACTIVE_STATES).count()
@@ -227,6 +240,10 @@ def _total(job: ExportJob, request: producers.Request) -> int | None:
         return producers._Submissions(request).total()
     if job.kind == ExportKind.HOUSEHOLDS:
         return registers.households_total(request)
+    if job.kind == ExportKind.NEEDS_LEDGER:
+        return record_exports.needs_ledger_total(request)
+    if job.kind == ExportKind.RECORD_REPORT:
+        return record_exports.record_report_total(request)
     return registers.special_populations_total(request)
 
 

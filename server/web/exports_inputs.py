@@ -98,6 +98,13 @@ class ExportForm(forms.Form):
                     for kind in (ExportKind.HOUSEHOLDS, ExportKind.SPECIAL_POPULATIONS)
                 ],
             ),
+            (
+                _("Records"),
+                [
+                    (kind.value, kind.label)
+                    for kind in (ExportKind.NEEDS_LEDGER, ExportKind.RECORD_REPORT)
+                ],
+            ),
         ]
         areas = scope_for(user).areas().filter(is_active=True).order_by("path")
         cast(forms.ChoiceField, self.fields["area"]).choices = [("", _("All my areas"))] + [

@@ -43,6 +43,7 @@ EXPORT_FORM = """
 |        | image                     | door_photo    | 门牌照片            | Door photo          |
 |        | geopoint                  | location      | 位置                | Location            |
 |        | begin group               | grp_needs     | 诉求登记            | Needs               |
+|        | select_one yes_no         | has_needs     | 是否提出诉求        | Any needs?          |
 |        | begin repeat              | needs         | 诉求                | Need                |
 |        | select_one need_cat       | need_category | 诉求类别            | Category            |
 |        | text                      | need_desc     | 诉求内容            | What is needed      |
@@ -58,6 +59,8 @@ EXPORT_FORM = """
 |         | special   | none       | 无                  | None                |
 |         | need_cat  | repair     | 维修                | Repairs             |
 |         | need_cat  | health     | 医疗健康            | Health              |
+|         | yes_no    | yes        | 是                  | Yes                 |
+|         | yes_no    | no         | 否                  | No                  |
 | settings |
 |          | form_id  | version   | form_title | default_language |
 |          | hh_visit | {version} | 入户走访   | Chinese (zh)     |
@@ -103,7 +106,7 @@ def visit_xml(
         f"<members_total>{members}</members_total><special_flags>{flags}</special_flags>"
         f"<next_visit>{next_visit}</next_visit><opinions>{opinions}</opinions></grp_visit>"
         f"<door_photo>{door_photo}</door_photo><location>{location}</location>"
-        f"<grp_needs>{repeat}</grp_needs>"
+        f"<grp_needs><has_needs>{'yes' if needs else 'no'}</has_needs>{repeat}</grp_needs>"
         f"<orx:meta><orx:instanceID>{instance_id}</orx:instanceID></orx:meta></data>"
     ).encode()
 

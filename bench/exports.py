@@ -309,6 +309,8 @@ def run_one(export_format: str) -> None:
     from server.exports.services import export_request
 
     admin = User.objects.get(username="admin")
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
     started = time.monotonic()
     # GRIDBOOK_TASKS=immediate: the job runs inside the request, after its commit
     job = export_request(
@@ -320,13 +322,16 @@ def run_one(export_format: str) -> None:
     )
     elapsed = time.monotonic() - started
     job.refresh_from_db()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
     assert job is not None and job.state == "done", (job and job.state, job and job.error_detail)
     print(
         json.dumps(
             {
                 "format": export_format,
                 "seconds": round(elapsed, 1),
+                "cpu_seconds": round(cpu, 1),
                 "peak_rss_mb": round(peak),
                 "rows": job.rows_done,
                 "size_mb": round((job.file_size or 0) / 1e6, 1),

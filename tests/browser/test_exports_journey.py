@@ -31,8 +31,8 @@ def test_manager_exports_csv_zip_and_downloads_it(world: World, open_session) ->
     page.get_by_role("link", name="导出").click()
     expect(page.locator("h1")).to_have_text("导出")
     page.get_by_label("导出内容").select_option("form:hh_visit")
-    page.get_by_label("格式", exact=True).select_option("csv_zip")
-    page.get_by_label("列标题").select_option("zh")
+    page.locator("#id_format").select_option("csv_zip")
+    page.locator("#id_language").select_option("zh")
     page.get_by_role("button", name="开始导出").click()
 
     job = page.locator(".export-job").first

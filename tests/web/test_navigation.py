@@ -20,10 +20,10 @@ def nav_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("person", "links"),
     [
-        ("admin", ["/", "/people/", "/register/", "/import/register/", "/forms/"]),
-        ("alice", ["/", "/register/", "/forms/"]),
+        ("admin", ["/", "/people/", "/register/", "/import/register/", "/forms/", "/exports/"]),
+        ("alice", ["/", "/register/", "/forms/", "/exports/"]),
         ("dave", ["/", "/forms/"]),
-        ("bob", ["/", "/register/", "/onboarding/"]),
+        ("bob", ["/", "/register/", "/exports/", "/onboarding/"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(world: World, signed_in, person, links):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
@@ -68,6 +69,7 @@ PRODUCERS: dict[tuple[str, str], Producer] = {
 
 
 TICK_SECONDS = 1.0  # how often a running job saves its progress and heartbeat
+HEARTBEAT_SECONDS = 30.0  # the heartbeat also beats while no rows move (zipping, uploading)
 
 
 def _setting(name: str, default: int) -> int:
@@ -178,6 +180,30 @@ class _Ticker:
             raise producers.Cancelled
 
 
+class _Heartbeat(threading.Thread):
+    """Keeps ``heartbeat_at`` fresh while the job runs, also through long steps that move
+    no rows (an XLSX's final compression, a large upload), so only a dead worker looks
+    stalled. Its own database connection, closed when it stops."""
+
+    def __init__(self, job_id: Any) -> None:
+        super().__init__(name="export-heartbeat", daemon=True)
+        self.job_id = job_id
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.wait(HEARTBEAT_SECONDS):
+                ExportJob.objects.filter(pk=self.job_id, state=ExportState.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join()
+
+
 def export_run(*, job_id: Any) -> ExportJob | None:
     """Run a queued job (the task's body). A job another worker took, or one cancelled
     before it started, is left alone."""
@@ -188,7 +214,15 @@ def export_run(*, job_id: Any) -> ExportJob | None:
     if not claimed:
         return None
     job = ExportJob.objects.select_related("requested_by", "form").get(pk=job_id)
-    request = None
+    heartbeat = _Heartbeat(job.pk)
+    heartbeat.start()
+    try:
+        return _run(job)
+    finally:
+        heartbeat.stop()
+
+
+def _run(job: ExportJob) -> ExportJob:
     try:
         with (
             tempfile.TemporaryDirectory(prefix="gridbook-export-") as folder,

@@ -248,3 +248,32 @@ def test_files_go_to_the_exports_storage_under_the_jobs_folder(
     from server.core.storage import media_storage
 
     assert not media_storage().exists(job.file_key)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_beats_while_no_rows_move(world_committed) -> None:
+    """Long steps without progress (compressing a big XLSX, uploading it) keep the job alive:
+    a thread refreshes ``heartbeat_at`` on its own connection."""
+    long_ago = timezone.now() - timedelta(hours=1)
+    job = ExportJob.objects.create(
+        requested_by=world_committed.alice,
+        kind="households",
+        format="xlsx",
+        state="running",
+        heartbeat_at=long_ago,
+    )
+    with mock.patch.object(services, "HEARTBEAT_SECONDS", 0.05):
+        beat = services._Heartbeat(job.pk)
+        beat.start()
+        __import__("time").sleep(0.5)
+        beat.stop()
+    job.refresh_from_db()
+    assert job.heartbeat_at > long_ago + timedelta(minutes=59)
+    assert not beat.is_alive()
+
+
+@pytest.fixture
+def world_committed(transactional_db: None) -> World:
+    from tests.conftest import build_world
+
+    return build_world()

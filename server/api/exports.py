@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -41,6 +42,66 @@ class ExportRequestSerializer(serializers.Serializer):
     form = serializers.CharField(required=False, allow_blank=True, default="")
     options = serializers.DictField(required=False, default=dict)
     filters = serializers.DictField(required=False, default=dict)
+
+
+class ExportJobSerializer(serializers.Serializer):
+    """What GET answers for one export (documentation of ``job_json``)."""
+
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    format = serializers.CharField()
+    form = serializers.CharField(allow_null=True)
+    options = serializers.DictField()
+    filters = serializers.DictField()
+    state = serializers.CharField(help_text="queued, running, done, failed, cancelled, expired")
+    rows_done = serializers.IntegerField()
+    rows_total = serializers.IntegerField(allow_null=True)
+    percent = serializers.IntegerField(allow_null=True)
+    requested_by = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
+    file_name = serializers.CharField(allow_null=True)
+    file_size = serializers.IntegerField(allow_null=True)
+    error = serializers.DictField(allow_null=True)
+    download_url = serializers.URLField(allow_null=True)
+    download_url_expires_in = serializers.IntegerField(allow_null=True)
+    url = serializers.URLField()
+
+
+class ExportDownloadSerializer(serializers.Serializer):
+    user = serializers.CharField()
+    at = serializers.DateTimeField()
+    ip = serializers.CharField(allow_null=True)
+    via = serializers.CharField()
+
+
+class ExportAuditSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    requested_by = serializers.CharField()
+    kind = serializers.CharField()
+    format = serializers.CharField()
+    form = serializers.CharField(allow_null=True)
+    filters = serializers.DictField()
+    options = serializers.DictField()
+    state = serializers.CharField()
+    rows = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    downloads = ExportDownloadSerializer(many=True)
+
+
+def _page_of(name: str, item: serializers.Serializer) -> Any:
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item,
+        },
+    )
 
 
 def job_json(request: Request, job: ExportJob) -> dict[str, Any]:
@@ -83,11 +144,20 @@ class ExportListView(APIView):
 
     permission_classes = [MayExport]
 
+    @extend_schema(
+        operation_id="exports_list",
+        responses=_page_of("PaginatedExportJobs", ExportJobSerializer(many=True)),
+    )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.jobs_of(request.user), request, view=self)  # type: ignore[arg-type]
         return paginator.get_paginated_response([job_json(request, job) for job in page or []])
 
+    @extend_schema(
+        operation_id="exports_create",
+        request=ExportRequestSerializer,
+        responses={202: ExportJobSerializer},
+    )
     def post(self, request: Request) -> Response:
         incoming = ExportRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -109,9 +179,11 @@ class ExportDetailView(APIView):
 
     permission_classes = [MayExport]
 
+    @extend_schema(operation_id="exports_retrieve", responses=ExportJobSerializer)
     def get(self, request: Request, job_id: Any) -> Response:
         return Response(job_json(request, selectors.job_for(request.user, job_id)))  # type: ignore[arg-type]
 
+    @extend_schema(operation_id="exports_cancel", responses=ExportJobSerializer)
     def delete(self, request: Request, job_id: Any) -> Response:
         job = selectors.job_for(request.user, job_id)  # type: ignore[arg-type]
         if not job.is_active:
@@ -125,6 +197,10 @@ class ExportAuditView(APIView):
 
     permission_classes = [MayAudit]
 
+    @extend_schema(
+        operation_id="exports_audit",
+        responses=_page_of("PaginatedExportAudit", ExportAuditSerializer(many=True)),
+    )
     def get(self, request: Request) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.audit_jobs(request.user), request, view=self)  # type: ignore[arg-type]

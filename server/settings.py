@@ -97,6 +97,19 @@ try:
     GRIDBOOK_FORM_INLINE_MAX_KB = env_int("GRIDBOOK_FORM_INLINE_MAX_KB", 64, minimum=0)
     GRIDBOOK_FORM_MEDIA_MAX_MB = env_int("GRIDBOOK_FORM_MEDIA_MAX_MB", 100, minimum=1)
 
+    # Exports (server/exports): how long files are kept, links live, jobs may stall.
+    GRIDBOOK_EXPORT_RETENTION_HOURS = env_int(
+        "GRIDBOOK_EXPORT_RETENTION_HOURS", 72, minimum=1, maximum=24 * 90
+    )
+    GRIDBOOK_EXPORT_LINK_SECONDS = env_int(
+        "GRIDBOOK_EXPORT_LINK_SECONDS", 300, minimum=10, maximum=86400
+    )
+    GRIDBOOK_EXPORT_MAX_ACTIVE = env_int("GRIDBOOK_EXPORT_MAX_ACTIVE", 3, minimum=1, maximum=50)
+    GRIDBOOK_EXPORT_STALE_SECONDS = env_int(
+        "GRIDBOOK_EXPORT_STALE_SECONDS", 300, minimum=30, maximum=86400
+    )
+    GRIDBOOK_EXPORT_MAX_ATTEMPTS = env_int("GRIDBOOK_EXPORT_MAX_ATTEMPTS", 2, minimum=1, maximum=10)
+
     # Records (server/records): which register changes from the phone wait for a manager's
     # approval (the others apply at once), and the due days of urgent / soon / normal needs.
     RECORDS_REGISTER_APPROVAL = env_list(
@@ -145,6 +158,7 @@ INSTALLED_APPS = [
     "server.xforms",
     "server.submissions",
     "server.records",
+    "server.exports",
     "server.openrosa",
     "server.api",
     "server.web",

@@ -4,6 +4,7 @@ from django.urls import path
 from server.web.views import (
     changes,
     dashboard,
+    exports,
     forms_checks,
     forms_detail,
     forms_list,
@@ -104,4 +105,9 @@ urlpatterns = [
     path("photos/<int:pk>/", photos.photo, name="photo"),
     path("needs/", needs.needs_board, name="needs"),
     path("needs/<int:pk>/", needs.need_step, name="need_step"),
+    path("exports/", exports.exports_page, name="exports"),
+    path("exports/jobs/", exports.export_jobs, name="export_jobs"),
+    path("exports/<uuid:job_id>/cancel/", exports.export_cancel_view, name="export_cancel"),
+    path("exports/<uuid:job_id>/download/", exports.export_download, name="export_download"),
+    path("exports/file/<str:token>/", exports.export_file, name="export_file"),
 ]

@@ -10,7 +10,9 @@ the way (``uploads``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFilesSent
@@ -53,6 +55,7 @@ def submission_parts(request: HttpRequest) -> SubmissionParts:
         incomplete = request.POST.get(INCOMPLETE_PART, "").strip().lower() == "yes"
     except (MultiPartParserError, RequestDataTooBig, TooManyFilesSent, BadRequest):
         raise GridbookError(errors.NOT_MULTIPART) from None
+    _refuse_duplicates(uploads.lists())
     xml_part = uploads.get(XML_PART)
     if xml_part is None:
         raise GridbookError(errors.NO_XML_PART)
@@ -66,11 +69,18 @@ def submission_parts(request: HttpRequest) -> SubmissionParts:
             md5=getattr(upload, "md5", ""),
             content_type=upload.content_type or "",
         )
-        for name, uploads_of_name in uploads.lists()
+        for name, (upload,) in uploads.lists()  # one each: duplicates were refused above
         if name != XML_PART
-        for upload in uploads_of_name[:1]
     }
     return SubmissionParts(xml=xml_part.read(), files=files, incomplete=incomplete)
+
+
+def _refuse_duplicates(parts: Iterable[tuple[str, list[Any]]]) -> None:
+    """Collect sends each file once. Two parts under one name (two XML documents, two photos
+    called the same) leave no way to know which is meant: refuse rather than pick one."""
+    for name, uploads_of_name in parts:
+        if len(uploads_of_name) > 1:
+            raise GridbookError(errors.DUPLICATE_PART, name=part_file_name(name))
 
 
 def _check_length(request: HttpRequest) -> None:

@@ -25,6 +25,7 @@ from server.xforms import errors
 from server.xforms.models import FormUpload, FormUploadStatus
 from server.xforms.problems import problems_from_records
 from server.xforms.services import UploadResult, check_form_file_size, conversion_error, form_upload
+from server.xforms.xlsform import ConversionFailed, file_type_of, sniff_file_type
 
 
 def converts_inline(size: int) -> bool:
@@ -38,6 +39,7 @@ def form_upload_accept(
     ``expected_form_id``: a new version of that form only (``services.form_upload``)."""
     size = upload.size or 0
     check_form_file_size(size)
+    _refuse_what_is_not_a_form_file(upload, file_name)
     if converts_inline(size):
         upload.seek(0)
         return form_upload(
@@ -49,6 +51,19 @@ def form_upload_accept(
     return form_upload_enqueue(
         upload=upload, file_name=file_name, user=user, expected_form_id=expected_form_id
     )
+
+
+def _refuse_what_is_not_a_form_file(upload: File, file_name: str) -> None:
+    """Sniffing the content (magic bytes, a ZIP's directory against zip-bomb limits, text
+    encodings) takes milliseconds: a file that is no form at all is refused while the person
+    waits, before anything is stored or queued."""
+    upload.seek(0)
+    try:
+        sniff_file_type(upload.read(), file_type_of(file_name))
+    except ConversionFailed as failure:
+        raise conversion_error(failure.problems) from None
+    finally:
+        upload.seek(0)
 
 
 @transaction.atomic

@@ -296,6 +296,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Forms, versions, media and register lists of a Gridbook server.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its viewers for signed-in people only: a district's server does not
+    # advertise its API to the internet (tests/reliability/access.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",  # served from this server: no CDN needed
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -97,6 +97,10 @@ class DigestCredential(models.Model):
     user = models.OneToOneField(User, models.CASCADE, related_name="digest_credential")
     realm = models.CharField(max_length=100)
     ha1 = models.CharField(max_length=32)
+    # sha256 of the user's password hash when this secret was made: a password changed any
+    # other way (``manage.py changepassword``, the admin) no longer matches, and the old
+    # secret stops working at once (``collect_auth``), even before a new one is made.
+    password_fingerprint = models.CharField(max_length=64, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

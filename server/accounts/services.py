@@ -30,6 +30,11 @@ def digest_ha1(username: str, realm: str, password: str) -> str:
     return hashlib.md5(material, usedforsecurity=False).hexdigest()
 
 
+def password_fingerprint(password_hash: str) -> str:
+    """Binds a Digest secret to the password hash it was made with (see DigestCredential)."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()
+
+
 def generate_password(length: int = 12) -> str:
     """A random password that a collector can type on a phone and Collect can send."""
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -80,7 +85,12 @@ def user_set_password(*, user: User, password: str, validate: bool = True) -> No
     if user.role == Role.COLLECTOR:
         realm = digest_realm()
         DigestCredential.objects.update_or_create(
-            user=user, defaults={"realm": realm, "ha1": digest_ha1(user.username, realm, password)}
+            user=user,
+            defaults={
+                "realm": realm,
+                "ha1": digest_ha1(user.username, realm, password),
+                "password_fingerprint": password_fingerprint(user.password),
+            },
         )
     else:
         DigestCredential.objects.filter(user=user).delete()

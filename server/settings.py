@@ -89,6 +89,7 @@ try:
         "GRIDBOOK_SUBMISSION_MAX_BYTES", 100_000_000, minimum=1_000_000, maximum=2_000_000_000
     )
     TASKS_BACKEND = env_choice("GRIDBOOK_TASKS", "database", ("database", "immediate"))
+    GRIDBOOK_TASK_STALE_MINUTES = env_int("GRIDBOOK_TASK_STALE_MINUTES", 60, minimum=1)
     LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 
     # Forms (server/xforms): ODK Validate policy and upload limits.

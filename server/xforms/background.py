@@ -5,7 +5,7 @@ Converting a big XLSForm takes long: on the 2-core reference machine a 30 KB wor
 350 KB 9 s (28 s) and 670 KB 11 s (ODK Validate then gives up after 100 s). So files up to
 ``GRIDBOOK_FORM_INLINE_MAX_KB`` (64 KB: at most ~3 s) are converted while the request
 waits, and larger ones are stored as a ``FormUpload`` and converted by a worker
-(``manage.py db_worker``) through Django's tasks API; the uploader polls its status.
+(``manage.py run_worker``) through Django's tasks API; the uploader polls its status.
 """
 
 from __future__ import annotations
@@ -115,6 +115,18 @@ def form_upload_process(*, upload_id: uuid.UUID) -> None:
             version=result.version,
             created_version=result.created,
         )
+
+
+def form_upload_abandoned(args: list[Any], kwargs: dict[str, Any]) -> None:
+    """The worker converting this upload died (``core.task_recovery``): the upload failed."""
+    upload_id = kwargs.get("upload_id") or (args[0] if args else None)
+    if upload_id is None:
+        return
+    record = FormUpload.objects.filter(
+        pk=upload_id, status__in=[FormUploadStatus.QUEUED, FormUploadStatus.RUNNING]
+    ).first()
+    if record is not None:
+        _finish(record, status=FormUploadStatus.FAILED, error={"code": "internal", "params": {}})
 
 
 def _error_fields(error: GridbookError) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -66,6 +67,12 @@ def recovery_policy(
 
 
 def policy_for(task_path: str) -> Policy:
+    """The declared policy; importing the task's module first is what declares it (a fresh
+    worker process has imported no task yet). A task that no longer imports is failed."""
+    try:
+        import_string(task_path)
+    except ImportError:
+        return _DEFAULT
     return _POLICIES.get(task_path, _DEFAULT)
 
 

@@ -95,3 +95,11 @@ DUPLICATE_PART = define_error(
         "one is meant. Nothing was saved; tell your administrator."
     ),
 )
+DATABASE_UNAVAILABLE = define_error(
+    "openrosa_database_unavailable",
+    503,
+    _(
+        "The server cannot save anything just now (its database is not answering). Nothing "
+        "was saved; the submission is still on your phone: send it again later."
+    ),
+)

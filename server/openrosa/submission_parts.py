@@ -10,6 +10,8 @@ the way (``uploads``).
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,7 @@ from server.submissions import errors as submission_errors
 from server.submissions.attachments import IncomingFile
 from server.submissions.parsing import XML_MAX_BYTES
 
+logger = logging.getLogger(__name__)
 XML_PART = "xml_submission_file"
 INCOMPLETE_PART = "*isIncomplete*"
 _ESCAPES = (("%22", '"'), ("%0D", "\r"), ("%0A", "\n"))
@@ -55,6 +58,10 @@ def submission_parts(request: HttpRequest) -> SubmissionParts:
         incomplete = request.POST.get(INCOMPLETE_PART, "").strip().lower() == "yes"
     except (MultiPartParserError, RequestDataTooBig, TooManyFilesSent, BadRequest):
         raise GridbookError(errors.NOT_MULTIPART) from None
+    except OSError as error:  # the spool for large parts is full or gone: not the phone's fault
+        logger.error("spooling a submission's parts failed: %r", error)
+        _close_spooled(request)
+        raise GridbookError(submission_errors.STORAGE_FAILED) from error
     _refuse_duplicates(uploads.lists())
     xml_part = uploads.get(XML_PART)
     if xml_part is None:
@@ -73,6 +80,16 @@ def submission_parts(request: HttpRequest) -> SubmissionParts:
         if name != XML_PART
     }
     return SubmissionParts(xml=xml_part.read(), files=files, incomplete=incomplete)
+
+
+def _close_spooled(request: HttpRequest) -> None:
+    """Close (and so delete) the temporary file a failed spool was writing, now rather than
+    whenever the garbage collector gets to it."""
+    for handler in request.upload_handlers:
+        spooled = getattr(handler, "file", None)
+        if spooled is not None:
+            with contextlib.suppress(OSError):
+                spooled.close()
 
 
 def _refuse_duplicates(parts: Iterable[tuple[str, list[Any]]]) -> None:

@@ -90,6 +90,9 @@ try:
     )
     TASKS_BACKEND = env_choice("GRIDBOOK_TASKS", "database", ("database", "immediate"))
     GRIDBOOK_TASK_STALE_MINUTES = env_int("GRIDBOOK_TASK_STALE_MINUTES", 60, minimum=1)
+    # Retention (manage.py prune): audit events at least six months (Cybersecurity Law art. 21).
+    GRIDBOOK_AUDIT_RETENTION_DAYS = env_int("GRIDBOOK_AUDIT_RETENTION_DAYS", 365, minimum=180)
+    GRIDBOOK_PHOTO_RETENTION_DAYS = env_int("GRIDBOOK_PHOTO_RETENTION_DAYS", 0, minimum=0)
     LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 
     # Forms (server/xforms): ODK Validate policy and upload limits.

@@ -37,3 +37,10 @@ class DesignersOnly(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return _role(request) in WRITERS
+
+
+class AdministratorsOnly(BasePermission):
+    """The audit log: district administrators only."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return _role(request) == Role.ADMINISTRATOR

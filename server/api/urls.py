@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from server.api import forms, media, uploads
+from server.api import audit, forms, media, uploads
 
 app_name = "api"
 
@@ -40,4 +40,5 @@ urlpatterns = [
         name="form-upload-detail",
     ),
     path("register-lists/<str:filename>", media.RegisterListView.as_view(), name="register-list"),
+    path("audit-events/", audit.AuditEventListView.as_view(), name="audit-events"),
 ]

@@ -131,3 +131,15 @@ def cell_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell value that Excel, WPS and LibreOffice show as text, never run as a formula
+    (CSV/formula injection: ``=HYPERLINK(...)`` typed into a name). A leading apostrophe is
+    what these programs themselves use to mark text; full-width signs count, since some
+    programs treat them as formulas too. Use for every cell of user-typed text written to
+    CSV or XLSX."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

@@ -118,6 +118,8 @@ class Attachment(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     thumbnail = models.FileField(upload_to="submissions", max_length=400, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
+    # The file was removed by the photo retention (``manage.py prune``): it did arrive.
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("attachment")
@@ -126,7 +128,8 @@ class Attachment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "name"], name="attachment_once"),
             models.CheckConstraint(
-                condition=Q(present=False) | ~Q(file=""), name="attachment_present_has_file"
+                condition=Q(present=False) | ~Q(file="") | Q(removed_at__isnull=False),
+                name="attachment_present_has_file",
             ),
         ]
 

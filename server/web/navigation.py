@@ -28,10 +28,11 @@ GRIDS = NavItem(
 MY_GRIDS = NavItem("web:register", _("My grids"), ("/register/", "/areas/", "/households/"))
 IMPORT = NavItem("web:register_import", _("Import register"), ("/import/",))
 FORMS = NavItem("web:forms", _("Forms"), ("/forms/", "/form-uploads/"))
+AUDIT = NavItem("web:audit", _("Audit log"), ("/audit/",))
 ONBOARDING = NavItem("web:onboarding", _("Set up ODK Collect"), ("/onboarding/",))
 
 NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.ADMINISTRATOR: (HOME, PEOPLE, REGISTER, IMPORT, FORMS),
+    Role.ADMINISTRATOR: (HOME, PEOPLE, REGISTER, IMPORT, FORMS, AUDIT),
     Role.MANAGER: (HOME, GRIDS, FORMS),
     Role.DESIGNER: (HOME, FORMS),
     Role.COLLECTOR: (HOME, MY_GRIDS, ONBOARDING),

@@ -84,6 +84,8 @@ MATRIX: dict[str, Row] = {
     "web:login": Row("/login/", {"GET": everyone(OK, OK), "POST": everyone(OK, W)}),
     "web:logout": Row("/logout/", {"GET": everyone(405, 405), "POST": everyone(LOGIN, LOGIN)}),
     "web:onboarding": Row("/onboarding/", {"GET": per_role(403, 403, 403, 403, OK, OK, LOGIN)}),
+    "web:audit": Row("/audit/", {"GET": ADMIN_GET}),
+    "web:audit_export": Row("/audit/export.csv", {"GET": ADMIN_GET}),
     # ---------------------------------------------------------------- web: the register
     "web:register": Row("/register/", {"GET": per_role(OK, OK, OK, 403, OK, OK, LOGIN)}),
     "web:area": Row("/areas/CY1/", {"GET": AREA_A}),
@@ -148,6 +150,9 @@ MATRIX: dict[str, Row] = {
     "api:form-upload-detail": Row("/api/v1/form-uploads/{upload_id}/", {"GET": API_READ}),
     "api:register-list": Row(
         "/api/v1/register-lists/households.csv?collector=bob", {"GET": API_DESIGNERS}
+    ),
+    "api:audit-events": Row(
+        "/api/v1/audit-events/", {"GET": per_role(OK, 403, 403, 403, 403, 403, 401)}
     ),
     # ---------------------------------------------------------------- OpenRosa (Digest)
     "openrosa:form-list": Row("/formList", {"GET": COLLECT_ANY}, collect=True),

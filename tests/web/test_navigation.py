@@ -20,7 +20,7 @@ def nav_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("person", "links"),
     [
-        ("admin", ["/", "/people/", "/register/", "/import/register/", "/forms/"]),
+        ("admin", ["/", "/people/", "/register/", "/import/register/", "/forms/", "/audit/"]),
         ("alice", ["/", "/register/", "/forms/"]),
         ("dave", ["/", "/forms/"]),
         ("bob", ["/", "/register/", "/onboarding/"]),

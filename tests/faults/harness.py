@@ -195,12 +195,12 @@ class Gridbook:
              "--bind", f"127.0.0.1:{SERVER_PORT}", "server.wsgi"],
             cwd=ROOT, env=self.environment(), stdout=log, stderr=log,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code in (200, 503):
+                if requests.get(f"{self.url}/healthz", timeout=10).status_code in (200, 503):
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still importing
                 time.sleep(0.3)
         raise RuntimeError(f"gunicorn did not start: {self.log()[-2000:]}")
 

@@ -6,8 +6,10 @@ every photo, byte for byte; a phone resending one of them is told it already arr
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,12 +36,21 @@ def pg(stack: Stack, tool: str, *args: str) -> None:
     subprocess.run(command, check=True, capture_output=True, timeout=120)
 
 
-def test_backup_wipe_restore_finds_every_submission_and_photo(stack: Stack) -> None:
+@pytest.fixture
+def backup_folder() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="gb-faults-backup-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_backup_wipe_restore_finds_every_submission_and_photo(
+    stack: Stack, backup_folder: Path
+) -> None:
     sent = [submission() for _ in range(3)]
     for _, body, content_type, _photo in sent:
         assert post(stack, body, content_type).status_code == 201
     s3, bucket = stack.s3.client(), stack.s3.env["S3_MEDIA_BUCKET"]
-    folder = Path(tempfile.mkdtemp(prefix="gb-faults-backup-"))
+    folder = backup_folder
 
     # Back up: the database, then the files (docs/operations.md, "PostgreSQL + S3").
     pg(stack, "pg_dump", "-Fc", "-d", "gridbook", "-f", str(folder / "gridbook.dump"))

@@ -40,7 +40,8 @@ def tiny_disk() -> Iterator[Path]:
         yield folder
     finally:
         gc.collect()  # a spool file the full disk interrupted is closed (and removed) first
-        subprocess.run(["umount", str(folder)], check=False)
+        if subprocess.run(["umount", str(folder)], check=False).returncode != 0:
+            subprocess.run(["umount", "--lazy", str(folder)], check=False)  # still busy
         shutil.rmtree(folder, ignore_errors=True)
 
 

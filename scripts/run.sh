@@ -33,6 +33,8 @@ fi
 if "$PY" manage.py help load_forms > /dev/null 2>&1; then
   "$PY" manage.py load_forms
 fi
+# Three months of demo visits, needs and surveys in the demo street (once; idempotent).
+"$PY" manage.py seed_demo_activity
 
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait || true; }

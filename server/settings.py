@@ -100,6 +100,29 @@ try:
     GRIDBOOK_FORM_MAX_MB = env_int("GRIDBOOK_FORM_MAX_MB", 10, minimum=1, maximum=200)
     GRIDBOOK_FORM_INLINE_MAX_KB = env_int("GRIDBOOK_FORM_INLINE_MAX_KB", 64, minimum=0)
     GRIDBOOK_FORM_MEDIA_MAX_MB = env_int("GRIDBOOK_FORM_MEDIA_MAX_MB", 100, minimum=1)
+
+    # Records (server/records): which register changes from the phone wait for a manager's
+    # approval (the others apply at once), and the due days of urgent / soon / normal needs.
+    RECORDS_REGISTER_APPROVAL = env_list(
+        "RECORDS_REGISTER_APPROVAL", ["new_household", "flags", "status"]
+    )
+    _unknown_kinds = set(RECORDS_REGISTER_APPROVAL) - {
+        "new_household",
+        "flags",
+        "details",
+        "status",
+    }
+    if _unknown_kinds:
+        raise ConfigError(
+            "RECORDS_REGISTER_APPROVAL lists only new_household, flags, details, status; "
+            f"not {sorted(_unknown_kinds)}"
+        )
+    _due = env_list("RECORDS_NEED_DUE_DAYS", ["1", "7", "15"])
+    if len(_due) != 3 or not all(item.isdigit() and int(item) > 0 for item in _due):
+        raise ConfigError(
+            f"RECORDS_NEED_DUE_DAYS must be three whole days, e.g. 1,7,15; not {_due}"
+        )
+    RECORDS_NEED_DUE_DAYS = dict(zip(("urgent", "soon", "normal"), map(int, _due), strict=True))
 except ConfigError as config_error:
     _fail(config_error)
 
@@ -125,6 +148,7 @@ INSTALLED_APPS = [
     "server.grids",
     "server.xforms",
     "server.submissions",
+    "server.records",
     "server.openrosa",
     "server.api",
     "server.web",
@@ -297,7 +321,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gridbook API",
-    "DESCRIPTION": "Forms, versions, media and register lists of a Gridbook server.",
+    "DESCRIPTION": ("Forms, versions, media, register lists and submissions of a Gridbook server."),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its viewers for signed-in people only: a district's server does not
@@ -310,6 +334,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FormKindEnum": "server.xforms.models.FormKind",
         "ManifestFileKindEnum": ["media", "register_list"],
+        "ReviewStateEnum": "server.submissions.models.ReviewState",
+        "FormStateEnum": "server.xforms.models.FormState",
+        "NeedStatusEnum": "server.records.choices.NeedStatus",
+        "RegisterChangeStateEnum": "server.records.choices.ChangeState",
     },
 }
 

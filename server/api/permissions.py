@@ -39,6 +39,34 @@ class DesignersOnly(BasePermission):
         return _role(request) in WRITERS
 
 
+RECORD_READERS = (Role.ADMINISTRATOR, Role.MANAGER, Role.COLLECTOR)
+RECORD_MANAGERS = (Role.ADMINISTRATOR, Role.MANAGER)
+
+
+class AreaTreeReaders(BasePermission):
+    """The area tree: everyone signed in (designers publish forms to areas; what each person
+    sees of it, and whether with figures, is the scope's business)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return _role(request) is not None
+
+
+class RecordReaders(BasePermission):
+    """Records, households, needs and visits: the people who see residents (administrators,
+    managers, collectors), each inside their scope. Designers see no resident data. Writes
+    (need transitions) are decided by the records services, which know who may do what."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return _role(request) in RECORD_READERS
+
+
+class RecordManagers(BasePermission):
+    """Register changes waiting for approval: administrators and managers."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return _role(request) in RECORD_MANAGERS
+
+
 class AdministratorsOnly(BasePermission):
     """The audit log: district administrators only."""
 

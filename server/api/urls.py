@@ -3,7 +3,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from server.api import audit, forms, media, uploads
+from server.api import (
+    areas,
+    audit,
+    forms,
+    households,
+    media,
+    needs,
+    records,
+    submissions,
+    uploads,
+    visits,
+)
 
 app_name = "api"
 
@@ -41,4 +52,54 @@ urlpatterns = [
     ),
     path("register-lists/<str:filename>", media.RegisterListView.as_view(), name="register-list"),
     path("audit-events/", audit.AuditEventListView.as_view(), name="audit-events"),
+    path("areas/", areas.AreaTreeView.as_view(), name="area-list"),
+    path("areas/<str:code>/record/", records.AreaRecordView.as_view(), name="area-record"),
+    path("households/", households.HouseholdListView.as_view(), name="household-list"),
+    path(
+        "households/<str:code>/",
+        households.HouseholdDetailView.as_view(),
+        name="household-detail",
+    ),
+    path("needs/", needs.NeedListView.as_view(), name="need-list"),
+    path("needs/<int:need_id>/", needs.NeedDetailView.as_view(), name="need-detail"),
+    path(
+        "needs/<int:need_id>/transitions/",
+        needs.NeedTransitionView.as_view(),
+        name="need-transitions",
+    ),
+    path("visits/", visits.VisitListView.as_view(), name="visit-list"),
+    path("register-changes/", visits.RegisterChangeListView.as_view(), name="register-change-list"),
+    path(
+        "register-changes/<int:change_id>/",
+        visits.RegisterChangeDetailView.as_view(),
+        name="register-change-detail",
+    ),
+    path(
+        "register-changes/<int:change_id>/approve/",
+        visits.RegisterChangeDecisionView.as_view(approve=True),
+        name="register-change-approve",
+    ),
+    path(
+        "register-changes/<int:change_id>/reject/",
+        visits.RegisterChangeDecisionView.as_view(approve=False),
+        name="register-change-reject",
+    ),
+    path("areas/<str:code>/trends/", records.AreaTrendsView.as_view(), name="area-trends"),
+    path("grids/<str:code>/record/", records.AreaRecordView.as_view(), name="grid-record"),
+    path("submissions/", submissions.SubmissionListView.as_view(), name="submission-list"),
+    path(
+        "submissions/<int:pk>/",
+        submissions.SubmissionDetailView.as_view(),
+        name="submission-detail",
+    ),
+    path(
+        "submissions/<int:pk>/review/",
+        submissions.SubmissionReviewView.as_view(),
+        name="submission-review",
+    ),
+    path(
+        "submissions/<int:pk>/attachments/<str:name>",
+        submissions.SubmissionAttachmentView.as_view(),
+        name="submission-attachment",
+    ),
 ]

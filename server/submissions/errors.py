@@ -123,3 +123,13 @@ REVIEW_NOT_ALLOWED = define_error(
     403,
     _("Only managers and administrators responsible for this grid can review its submissions."),
 )
+SUBMISSION_NOT_FOUND = define_error(
+    "submission_not_found",
+    404,
+    _("There is no submission {pk} among those you can see."),
+)
+ATTACHMENT_NOT_FOUND = define_error(
+    "submission_attachment_not_found",
+    404,
+    _("The submission {pk} has no stored file named {name} among those you can see."),
+)

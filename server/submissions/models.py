@@ -91,6 +91,10 @@ class Submission(models.Model):
             models.Index(fields=["grid", "received_at"], name="submission_grid_received"),
             models.Index(fields=["form", "received_at"], name="submission_form_received"),
             models.Index(fields=["submitted_by", "received_at"], name="submission_user_received"),
+            # The submissions list: newest first, one page at a time (submissions.browse).
+            models.Index(fields=["-received_at", "-id"], name="submission_newest"),
+            # Every version of one logical submission (a submission's page).
+            models.Index(fields=["form", "root_instance_id"], name="submission_versions"),
         ]
 
     def __str__(self) -> str:

@@ -29,8 +29,13 @@ def submission_review(
     if state not in ReviewState.values:
         raise ValueError(f"unknown review state {state!r}")
     _require_reviewer(by, submission)
+    was_rejected = submission.review_state == ReviewState.REJECTED
     Submission.objects.filter(pk=submission.pk).update(review_state=state)
     submission.review_state = state
+    if was_rejected != (state == ReviewState.REJECTED):
+        from server.records.services import submission_project
+
+        submission_project(submission=submission)  # a rejected submission counts for nothing
     return SubmissionComment.objects.create(
         submission=submission, author=by, body=comment.strip(), review_state=state
     )

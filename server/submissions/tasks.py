@@ -14,10 +14,13 @@ def process(submission: Submission) -> None:
     """Everything done for a stored submission, in order. Each step must be idempotent: the
     task runs again when attachments of a split upload arrive, and may be retried.
 
-    Extension point: the records app adds its projection (visits, needs, satisfaction) here,
-    e.g. ``records.services.submission_project(submission=submission)``.
+    The records (visits, needs, follow-ups, satisfaction, register changes) come last: they
+    only read the submission's data, so a failed thumbnail never holds them back.
     """
+    from server.records.services import submission_project
+
     attachment_thumbnails_make(submission=submission)
+    submission_project(submission=submission)
 
 
 @task()

@@ -120,6 +120,17 @@ class HouseholdFilterForm(Form):
         label=_("Status"), required=False, choices=_with_all(HouseholdStatus.choices)
     )
     priority = forms.ChoiceField(label=_("Priority"), required=False, choices=PRIORITY_CHOICES)
+    visit = forms.ChoiceField(
+        label=_("Visits"),
+        required=False,
+        choices=[("", _("All")), ("overdue", _("Overdue for a visit"))],
+    )
+
+    @property
+    def overdue_only(self) -> bool:
+        """Only households not visited in ``grid_record.NOT_VISITED_DAYS`` days."""
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("visit") == "overdue"
 
     def filters(self) -> HouseholdFilters:
         """The filters asked for; a value that is not valid filters nothing."""

@@ -29,13 +29,27 @@ MY_GRIDS = NavItem("web:register", _("My grids"), ("/register/", "/areas/", "/ho
 IMPORT = NavItem("web:register_import", _("Import register"), ("/import/",))
 FORMS = NavItem("web:forms", _("Forms"), ("/forms/", "/form-uploads/"))
 AUDIT = NavItem("web:audit", _("Audit log"), ("/audit/",))
+SUBMISSIONS = NavItem("web:submissions", _("Submissions"), ("/submissions/",))
 ONBOARDING = NavItem("web:onboarding", _("Set up ODK Collect"), ("/onboarding/",))
 
+DASHBOARD = NavItem("web:dashboard_home", _("Dashboard"), ("/dashboard/",))
+NEEDS = NavItem("web:needs", _("Needs"), ("/needs/",))
+
 NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.ADMINISTRATOR: (HOME, PEOPLE, REGISTER, IMPORT, FORMS, AUDIT),
-    Role.MANAGER: (HOME, GRIDS, FORMS),
+    Role.ADMINISTRATOR: (
+        HOME,
+        DASHBOARD,
+        NEEDS,
+        PEOPLE,
+        REGISTER,
+        IMPORT,
+        FORMS,
+        SUBMISSIONS,
+        AUDIT,
+    ),
+    Role.MANAGER: (HOME, DASHBOARD, GRIDS, NEEDS, FORMS, SUBMISSIONS),
     Role.DESIGNER: (HOME, FORMS),
-    Role.COLLECTOR: (HOME, MY_GRIDS, ONBOARDING),
+    Role.COLLECTOR: (HOME, MY_GRIDS, SUBMISSIONS, ONBOARDING),
 }
 
 

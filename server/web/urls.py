@@ -3,15 +3,21 @@ from django.urls import path
 
 from server.web.views import (
     audit,
+    changes,
+    dashboard,
     forms_checks,
     forms_detail,
     forms_list,
     home,
     imports,
     misc,
+    needs,
     people,
+    people_collect,
+    photos,
     register,
     signin,
+    submissions,
 )
 
 app_name = "web"
@@ -23,6 +29,11 @@ urlpatterns = [
     path("register/", register.register, name="register"),
     path("areas/<str:code>/", register.area, name="area"),
     path("households/<str:code>/", register.household, name="household"),
+    path(
+        "households/<str:code>/changes/<int:pk>/",
+        changes.register_change,
+        name="register_change",
+    ),
     path("import/register/", imports.register_import_page, name="register_import"),
     path("import/templates/<str:name>", imports.register_template, name="register_template"),
     path("people/", people.people, name="people"),
@@ -32,6 +43,24 @@ urlpatterns = [
     path("person/<str:username>/areas/", people.person_areas, name="person_areas"),
     path("person/<str:username>/password/", people.person_password, name="person_password"),
     path("person/<str:username>/active/", people.person_active, name="person_active"),
+    path(
+        "person/<str:username>/qr.png",
+        people_collect.collector_qr,
+        {"kind": "png"},
+        name="collector_qr_png",
+    ),
+    path(
+        "person/<str:username>/qr.svg",
+        people_collect.collector_qr,
+        {"kind": "svg"},
+        name="collector_qr_svg",
+    ),
+    path(
+        "person/<str:username>/collect-sheet/",
+        people_collect.collector_sheet,
+        name="collector_sheet",
+    ),
+    path("person/<str:username>/token/", people_collect.collector_token, name="collector_token"),
     path("forms/", forms_list.forms, name="forms"),
     path(
         "form-uploads/<uuid:upload_id>/", forms_list.form_upload_status, name="form_upload_status"
@@ -61,4 +90,21 @@ urlpatterns = [
     path("onboarding/", misc.onboarding, name="onboarding"),
     path("audit/", audit.audit_log, name="audit"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
+    path("submissions/", submissions.submissions, name="submissions"),
+    path("submissions/<int:pk>/", submissions.submission, name="submission"),
+    path(
+        "submissions/<int:pk>/review/",
+        submissions.submission_review_post,
+        name="submission_review",
+    ),
+    path(
+        "submissions/<int:pk>/files/<str:name>",
+        submissions.submission_file,
+        name="submission_file",
+    ),
+    path("dashboard/", dashboard.dashboard_home, name="dashboard_home"),
+    path("dashboard/<str:code>/", dashboard.dashboard, name="dashboard"),
+    path("photos/<int:pk>/", photos.photo, name="photo"),
+    path("needs/", needs.needs_board, name="needs"),
+    path("needs/<int:pk>/", needs.need_step, name="need_step"),
 ]

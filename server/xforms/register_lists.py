@@ -79,13 +79,11 @@ class FollowupRow:
 
 
 def needs_awaiting_followup(grid_ids: Sequence[int]) -> list[FollowupRow]:
-    """Needs in status ``resolved`` awaiting 回访 in these grids.
+    """Needs in status ``resolved`` awaiting 回访 in these grids (one query over the records'
+    Need model, labels already masked)."""
+    from server.records.selectors import needs_awaiting_followup as resolved_needs
 
-    Needs do not exist yet: the records work (needs and their lifecycle) implements this
-    with one query over its Need model, returning rows already masked. Until then there are
-    none, and ``needs_followup.csv`` holds its header and the ``_other`` row.
-    """
-    return []
+    return [FollowupRow(*row) for row in resolved_needs(grid_ids)]
 
 
 # ------------------------------------------------------------------ public API

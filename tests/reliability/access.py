@@ -180,6 +180,80 @@ MATRIX: dict[str, Row] = {
     "openrosa-key:submission": Row(
         "/key/{token}/submission", {"HEAD": KEY_ANY, "POST": KEY_POST}, collect=True
     ),
-    # ---------------------------------------------------------------- reserved
-    # Records, needs, submissions and exports pages (issues in progress): add their rows here.
+    # ---------------------------------------------------------------- records, submissions
+    # Observed and reviewed at the merge of records/submissions (2026-11-23). Two cells to
+    # watch: a collector's empty POST to web:submission_review reaches the form check (400)
+    # before the service refuses collectors (403 with a valid form); an empty POST to
+    # web:collector_token names no action (404 for the administrator, 403 for the others).
+    "web:submissions": Row("/submissions/", {"GET": per_role(OK, OK, OK, 404, OK, OK, LOGIN)}),
+    "web:submission": Row(
+        "/submissions/{submission}/", {"GET": per_role(OK, OK, 404, 404, OK, 404, LOGIN)}
+    ),
+    "web:submission_file": Row(
+        "/submissions/{submission}/files/door.jpg",
+        {"GET": per_role(OK, OK, 404, 404, OK, 404, LOGIN)},
+    ),
+    "web:submission_review": Row(
+        "/submissions/{submission}/review/", {"POST": per_role(W, W, 404, 404, 400, 404, LOGIN)}
+    ),
+    "web:photo": Row("/photos/{attachment}/", {"GET": per_role(OK, OK, 404, 404, OK, 404, LOGIN)}),
+    "web:dashboard_home": Row("/dashboard/", {"GET": per_role(OK, OK, OK, 403, 403, 403, LOGIN)}),
+    "web:dashboard": Row("/dashboard/CY1/", {"GET": per_role(OK, OK, 404, 403, 403, 403, LOGIN)}),
+    "web:needs": Row("/needs/", {"GET": per_role(OK, OK, OK, 403, 403, 403, LOGIN)}),
+    "web:collector_qr_png": Row("/person/bob/qr.png", {"GET": ADMIN_GET}),
+    "web:collector_qr_svg": Row("/person/bob/qr.svg", {"GET": ADMIN_GET}),
+    "web:collector_sheet": Row("/person/bob/collect-sheet/", {"GET": ADMIN_GET}),
+    "web:collector_token": Row(
+        "/person/bob/token/", {"POST": per_role(404, 403, 403, 403, 403, 403, LOGIN)}
+    ),
+    "api:area-list": Row("/api/v1/areas/", {"GET": everyone(OK, 401)}),
+    "api:area-record": Row(
+        "/api/v1/areas/CY/record/", {"GET": per_role(OK, OK, 404, 403, 404, 404, 401)}
+    ),
+    "api:area-trends": Row(
+        "/api/v1/areas/CY/trends/", {"GET": per_role(OK, OK, 404, 403, 404, 404, 401)}
+    ),
+    "api:grid-record": Row(
+        "/api/v1/grids/CY1/record/", {"GET": per_role(OK, OK, 404, 403, OK, 404, 401)}
+    ),
+    "api:household-list": Row(
+        "/api/v1/households/", {"GET": per_role(OK, OK, OK, 403, OK, OK, 401)}
+    ),
+    "api:household-detail": Row(
+        "/api/v1/households/XF-1-101/", {"GET": per_role(OK, OK, 404, 403, OK, 404, 401)}
+    ),
+    "api:need-list": Row("/api/v1/needs/", {"GET": per_role(OK, OK, OK, 403, OK, OK, 401)}),
+    "api:visit-list": Row("/api/v1/visits/", {"GET": per_role(OK, OK, OK, 403, OK, OK, 401)}),
+    "api:register-change-list": Row(
+        "/api/v1/register-changes/", {"GET": per_role(OK, OK, OK, 403, 403, 403, 401)}
+    ),
+    "api:submission-list": Row(
+        "/api/v1/submissions/", {"GET": per_role(OK, OK, OK, 403, 403, 403, 401)}
+    ),
+    "api:submission-detail": Row(
+        "/api/v1/submissions/{submission}/", {"GET": per_role(OK, OK, 404, 403, 403, 403, 401)}
+    ),
+    "api:submission-review": Row(
+        "/api/v1/submissions/{submission}/review/",
+        {"POST": per_role(W, W, 404, 403, 403, 403, 401)},
+    ),
+    "api:submission-attachment": Row(
+        "/api/v1/submissions/{submission}/attachments/door.jpg",
+        {"GET": per_role(OK, OK, 404, 403, 403, 403, 401)},
+    ),
+}
+
+
+# URL patterns whose rows are still owed (they need objects the matrix's world does not make
+# yet: a need, a register change). The matrix test fails if a pattern is in neither MATRIX
+# nor here, if a name here also has a row, or if a name here no longer exists: this list
+# can only shrink.
+PENDING = {
+    "api:need-detail",
+    "api:need-transitions",
+    "api:register-change-detail",
+    "api:register-change-approve",
+    "api:register-change-reject",
+    "web:need_step",
+    "web:register_change",
 }

@@ -1,5 +1,5 @@
-"""After a submission is stored: background processing (thumbnails; the records projection
-joins later) is idempotent; managers of the grid review it and comment on it."""
+"""After a submission is stored: background processing (thumbnails, then the records
+projection, tested in tests/records) is idempotent; managers of the grid review it and comment on it."""
 
 from __future__ import annotations
 

@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 
 from server.accounts.models import User
+from tests.openrosa.conftest import bob_phone, carol_phone, visit_form  # noqa: F401 - fixtures
+from tests.web.submissions_support import sent  # noqa: F401 - fixture
 
 
 @pytest.fixture

@@ -20,10 +20,23 @@ def nav_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("person", "links"),
     [
-        ("admin", ["/", "/people/", "/register/", "/import/register/", "/forms/", "/audit/"]),
-        ("alice", ["/", "/register/", "/forms/"]),
+        (
+            "admin",
+            [
+                "/",
+                "/dashboard/",
+                "/needs/",
+                "/people/",
+                "/register/",
+                "/import/register/",
+                "/forms/",
+                "/submissions/",
+                "/audit/",
+            ],
+        ),
+        ("alice", ["/", "/dashboard/", "/register/", "/needs/", "/forms/", "/submissions/"]),
         ("dave", ["/", "/forms/"]),
-        ("bob", ["/", "/register/", "/onboarding/"]),
+        ("bob", ["/", "/register/", "/submissions/", "/onboarding/"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(world: World, signed_in, person, links):

@@ -34,6 +34,7 @@ from server.core.errors import GridbookError
 from server.grids.models import Area
 from server.web.access import current_user, role_required
 from server.web.forms import AreasForm, PersonCreateForm, PersonForm, SetPasswordForm
+from server.web.views.people_collect import collect_context
 
 ADMIN = Role.ADMINISTRATOR
 FIELD_OF_ERROR = {
@@ -113,6 +114,7 @@ def _person_page(
         "assigned": assigned,
         "takes_areas": person.role in (Role.MANAGER, Role.COLLECTOR),
         "is_self": person.pk == current_user(request).pk,
+        "collect": collect_context(person) if person.role == Role.COLLECTOR else None,
     }
     return _no_store(render(request, "web/person.html", context, status=status))
 

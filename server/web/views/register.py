@@ -23,8 +23,11 @@ from server.grids.selectors import (
     household_detail,
     visible_area,
 )
+from server.records.grid_record import NOT_VISITED_DAYS
 from server.web.access import current_user, role_required
 from server.web.forms import HouseholdFilterForm
+from server.web.grid_record_page import grid_record_context, overdue_for_visit
+from server.web.household_history import household_history
 from server.web.presenters import (
     KEY_FLAGS,
     flag_badges,
@@ -86,9 +89,10 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
 def _grid(request: HttpRequest, scope: Scope, grid: Area) -> HttpResponse:
     form = HouseholdFilterForm(request.GET or None)
     filters = form.filters()
-    page = Paginator(
-        grid_households(scope=scope, grid=grid, filters=filters), HOUSEHOLDS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    households = grid_households(scope=scope, grid=grid, filters=filters)
+    if form.overdue_only:
+        households = overdue_for_visit(households)
+    page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
     personal = personal_data_for(current_user(request))
     query = request.GET.copy()
     query.pop("page", None)
@@ -100,12 +104,15 @@ def _grid(request: HttpRequest, scope: Scope, grid: Area) -> HttpResponse:
         "rows": household_rows(list(page.object_list), personal),
         "query": query.urlencode(),
         "masked": not personal.in_full,
+        "overdue_only": form.overdue_only,
+        "not_visited_days": NOT_VISITED_DAYS,
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "households":
         response = render(request, "web/_households.html", context)
     else:
         node = area_figures(scope=scope, under=grid)[0]
         context |= {"node": node, "crumbs": _crumbs(scope, grid), "key_flags": KEY_FLAGS}
+        context |= grid_record_context(request, scope, grid)
         response = render(request, "web/grid.html", context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
@@ -120,6 +127,7 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     personal = personal_data_for(user)
     grid = found.building.grid
+    history = household_history(user=user, household=found, personal=personal)
     return render(
         request,
         "web/household.html",
@@ -130,5 +138,8 @@ def household(request: HttpRequest, code: str) -> HttpResponse:
             "fields": register_fields(found, personal),
             "flags": flag_badges(list(found.flags.all())),
             "masked": not personal.in_full,
+            "history": history,
+            "decides_changes": user.role in (Role.ADMINISTRATOR, Role.MANAGER),
+            "people": [],
         },
     )

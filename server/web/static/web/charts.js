@@ -62,7 +62,7 @@
     var spec = JSON.parse(source.textContent);
     var locale = (document.documentElement.lang || "zh").toLowerCase().indexOf("zh") === 0 ? "ZH" : "EN";
     var width = element.clientWidth;
-    var horizontal = width < 520 && spec.categories.length > 4;
+    var horizontal = spec.type !== "line" && width < 520 && spec.categories.length > 4;
     if (horizontal) {
       var legend = spec.series.length > 1 ? 22 * legendRows(spec, width) : 0;
       element.style.height = Math.max(260, 60 + legend + spec.categories.length * 40) + "px";

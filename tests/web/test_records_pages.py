@@ -1,0 +1,111 @@
+"""The dashboard, the grid's record, the household's history and the needs board: what they
+show, to whom (scope → 404), and that they work without JavaScript."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from server.records.choices import NeedStatus
+from tests.conftest import World
+from tests.web import records_support as make
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activity(world: World) -> World:
+    first, second, _third = world.households_a1
+    make.visit(first, by=world.bob, diary="老人身体不错")
+    make.visit(second, by=world.bob, result="nobody_home")
+    make.need(first, by=world.bob, category="eldercare")
+    make.need(second, by=world.bob, category="housing", due_in_days=-3 + 15, description="屋顶漏水")
+    make.satisfaction(first, by=world.bob, scores={"attitude": 5, "overall": 4})
+    make.visit(world.households_b1[0], by=world.carol)
+    make.need(world.households_b1[0], by=world.carol, description="滨河的诉求")
+    return world
+
+
+def test_manager_dashboard_shows_her_community(
+    activity: World, signed_in: Callable[..., Client]
+) -> None:
+    page = signed_in(activity.alice).get("/dashboard/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "长源社区" in text
+    assert "长源第一网格" in text and "长源第二网格" in text
+    assert "滨河" not in text
+
+
+def test_dashboard_outside_scope_is_404(activity: World, signed_in: Callable[..., Client]) -> None:
+    assert signed_in(activity.alice).get("/dashboard/BH/").status_code == 404
+    assert signed_in(activity.bob).get("/dashboard/").status_code == 403
+
+
+def test_admin_dashboard_starts_at_the_district(
+    activity: World, signed_in: Callable[..., Client]
+) -> None:
+    page = signed_in(activity.admin).get("/dashboard/")
+    assert page.status_code == 200
+    assert "江阳区" in page.content.decode()
+
+
+def test_grid_page_shows_record_gallery_and_map(
+    activity: World, signed_in: Callable[..., Client]
+) -> None:
+    page = signed_in(activity.alice).get("/areas/CY1/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "visit-map" in text
+
+
+def test_household_page_shows_history(activity: World, signed_in: Callable[..., Client]) -> None:
+    household = activity.households_a1[0]
+    page = signed_in(activity.alice).get(f"/households/{household.code}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "老人身体不错" in text
+    assert "楼道灯坏了" in text
+
+
+def test_needs_board_lists_only_the_scope(
+    activity: World, signed_in: Callable[..., Client]
+) -> None:
+    page = signed_in(activity.alice).get("/needs/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "屋顶漏水" in text
+    assert "滨河的诉求" not in text
+    assert NeedStatus.OPEN
+
+
+def test_grid_page_lists_households_overdue_for_a_visit(
+    activity: World, signed_in: Callable[..., Client]
+) -> None:
+    page = signed_in(activity.alice).get("/areas/CY1/?visit=overdue").content.decode()
+    households = page.split('id="households"')[1]
+    # XF-1-101 was met this month; XF-1-102 had nobody home; XF-1-201 was never visited
+    assert "XF-1-101" not in households
+    assert "XF-1-102" in households and "XF-1-201" in households
+
+
+def test_dashboard_figures_and_sorting(activity: World, signed_in: Callable[..., Client]) -> None:
+    text = signed_in(activity.alice).get("/dashboard/CY/?sort=-coverage").content.decode()
+    kpis = text.split('class="figures kpis"')[1].split("</dl>")[0]
+    assert "50%" in kpis and "2 / 4" in kpis, "2 of the 4 active households of CY visited"
+    table = text.split('<table class="sortable">')[1]
+    assert table.index("长源第一网格") < table.index("长源第二网格")
+    assert 'aria-sort="descending"' in table
+    ascending = signed_in(activity.alice).get("/dashboard/CY/?sort=coverage").content.decode()
+    table = ascending.split('<table class="sortable">')[1]
+    assert table.index("长源第二网格") < table.index("长源第一网格")
+
+
+def test_an_unreadable_period_falls_back_to_this_month(
+    activity: World, signed_in: Callable[..., Client]
+) -> None:
+    page = signed_in(activity.alice).get("/dashboard/?period=2026-13")
+    assert page.status_code == 200
+    assert "无法识别这个时段" in page.content.decode()

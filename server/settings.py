@@ -89,6 +89,10 @@ try:
         "GRIDBOOK_SUBMISSION_MAX_BYTES", 100_000_000, minimum=1_000_000, maximum=2_000_000_000
     )
     TASKS_BACKEND = env_choice("GRIDBOOK_TASKS", "database", ("database", "immediate"))
+    GRIDBOOK_TASK_STALE_MINUTES = env_int("GRIDBOOK_TASK_STALE_MINUTES", 60, minimum=1)
+    # Retention (manage.py prune): audit events at least six months (Cybersecurity Law art. 21).
+    GRIDBOOK_AUDIT_RETENTION_DAYS = env_int("GRIDBOOK_AUDIT_RETENTION_DAYS", 365, minimum=180)
+    GRIDBOOK_PHOTO_RETENTION_DAYS = env_int("GRIDBOOK_PHOTO_RETENTION_DAYS", 0, minimum=0)
     LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 
     # Forms (server/xforms): ODK Validate policy and upload limits.
@@ -334,6 +338,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": ("Forms, versions, media, register lists and submissions of a Gridbook server."),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its viewers for signed-in people only: a district's server does not
+    # advertise its API to the internet (tests/reliability/access.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",  # served from this server: no CDN needed
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from server.api import (
     areas,
+    audit,
     exports,
     forms,
     households,
@@ -54,6 +55,7 @@ urlpatterns = [
     path("exports/audit/", exports.ExportAuditView.as_view(), name="export-audit"),
     path("exports/<uuid:job_id>/", exports.ExportDetailView.as_view(), name="export-detail"),
     path("register-lists/<str:filename>", media.RegisterListView.as_view(), name="register-list"),
+    path("audit-events/", audit.AuditEventListView.as_view(), name="audit-events"),
     path("areas/", areas.AreaTreeView.as_view(), name="area-list"),
     path("areas/<str:code>/record/", records.AreaRecordView.as_view(), name="area-record"),
     path("households/", households.HouseholdListView.as_view(), name="household-list"),

@@ -28,6 +28,7 @@ GRIDS = NavItem(
 MY_GRIDS = NavItem("web:register", _("My grids"), ("/register/", "/areas/", "/households/"))
 IMPORT = NavItem("web:register_import", _("Import register"), ("/import/",))
 FORMS = NavItem("web:forms", _("Forms"), ("/forms/", "/form-uploads/"))
+AUDIT = NavItem("web:audit", _("Audit log"), ("/audit/",))
 SUBMISSIONS = NavItem("web:submissions", _("Submissions"), ("/submissions/",))
 EXPORTS = NavItem("web:exports", _("Exports"), ("/exports/",))
 ONBOARDING = NavItem("web:onboarding", _("Set up ODK Collect"), ("/onboarding/",))
@@ -46,6 +47,7 @@ NAVIGATION: dict[str, tuple[NavItem, ...]] = {
         FORMS,
         SUBMISSIONS,
         EXPORTS,
+        AUDIT,
     ),
     Role.MANAGER: (HOME, DASHBOARD, GRIDS, NEEDS, FORMS, SUBMISSIONS, EXPORTS),
     Role.DESIGNER: (HOME, FORMS),

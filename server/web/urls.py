@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from server.web.views import (
+    audit,
     changes,
     dashboard,
     exports,
@@ -88,6 +89,8 @@ urlpatterns = [
     path("forms/<str:form_id>/lists/", forms_checks.form_register_lists, name="form_lists"),
     path("forms/<str:form_id>/preview/", forms_checks.form_preview_page, name="form_preview"),
     path("onboarding/", misc.onboarding, name="onboarding"),
+    path("audit/", audit.audit_log, name="audit"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("submissions/", submissions.submissions, name="submissions"),
     path("submissions/<int:pk>/", submissions.submission, name="submission"),
     path(

@@ -32,6 +32,7 @@ def nav_links(page: str) -> list[str]:
                 "/forms/",
                 "/submissions/",
                 "/exports/",
+                "/audit/",
             ],
         ),
         (

@@ -97,7 +97,7 @@ def collector_token(request: HttpRequest, username: str) -> HttpResponse:
     person = _collector(username)
     action = request.POST.get("action")
     if action == "revoke":
-        if collector_token_revoke(user=person):
+        if collector_token_revoke(user=person, by=current_user(request)):
             messages.success(
                 request,
                 _(

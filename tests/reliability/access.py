@@ -189,10 +189,9 @@ MATRIX: dict[str, Row] = {
         "/key/{token}/submission", {"HEAD": KEY_ANY, "POST": KEY_POST}, collect=True
     ),
     # ---------------------------------------------------------------- records, submissions
-    # Observed and reviewed at the merge of records/submissions (2026-11-23). Two cells to
-    # watch: a collector's empty POST to web:submission_review reaches the form check (400)
-    # before the service refuses collectors (403 with a valid form); an empty POST to
-    # web:collector_token names no action (404 for the administrator, 403 for the others).
+    # Observed and reviewed at the merge of records/submissions (2026-11-23). Refusals come
+    # before form checks: a collector's POST to web:submission_review is 403 whatever it
+    # holds; the administrator's POST to web:collector_token naming no action is 400.
     "web:submissions": Row("/submissions/", {"GET": per_role(OK, OK, OK, 404, OK, OK, LOGIN)}),
     "web:submission": Row(
         "/submissions/{submission}/", {"GET": per_role(OK, OK, 404, 404, OK, 404, LOGIN)}
@@ -202,7 +201,7 @@ MATRIX: dict[str, Row] = {
         {"GET": per_role(OK, OK, 404, 404, OK, 404, LOGIN)},
     ),
     "web:submission_review": Row(
-        "/submissions/{submission}/review/", {"POST": per_role(W, W, 404, 404, 400, 404, LOGIN)}
+        "/submissions/{submission}/review/", {"POST": per_role(W, W, 404, 404, 403, 404, LOGIN)}
     ),
     "web:photo": Row("/photos/{attachment}/", {"GET": per_role(OK, OK, 404, 404, OK, 404, LOGIN)}),
     "web:dashboard_home": Row("/dashboard/", {"GET": per_role(OK, OK, OK, 403, 403, 403, LOGIN)}),
@@ -211,9 +210,7 @@ MATRIX: dict[str, Row] = {
     "web:collector_qr_png": Row("/person/bob/qr.png", {"GET": ADMIN_GET}),
     "web:collector_qr_svg": Row("/person/bob/qr.svg", {"GET": ADMIN_GET}),
     "web:collector_sheet": Row("/person/bob/collect-sheet/", {"GET": ADMIN_GET}),
-    "web:collector_token": Row(
-        "/person/bob/token/", {"POST": per_role(404, 403, 403, 403, 403, 403, LOGIN)}
-    ),
+    "web:collector_token": Row("/person/bob/token/", {"POST": ADMIN_POST}),
     "api:area-list": Row("/api/v1/areas/", {"GET": everyone(OK, 401)}),
     "api:area-record": Row(
         "/api/v1/areas/CY/record/", {"GET": per_role(OK, OK, 404, 403, 404, 404, 401)}

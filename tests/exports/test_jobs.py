@@ -177,6 +177,23 @@ def test_signed_links(world: World, send: Send, django_capture_on_commit_callbac
     assert ExportDownload.objects.count() == 1
 
 
+def test_a_signed_link_opened_in_someone_elses_session_is_404_and_not_recorded(
+    world: World, send: Send, django_capture_on_commit_callbacks
+) -> None:
+    send()
+    job = run_export(django_capture_on_commit_callbacks, world.alice)
+    link = f"/exports/file/{link_token(job, world.alice)}/"
+    for other in (world.erin, world.bob, world.dave):
+        client = Client()
+        client.force_login(other)
+        assert client.get(link).status_code == 404, other.username
+    assert not ExportDownload.objects.exists()
+    admin = Client()
+    admin.force_login(world.admin)  # reads every export: recorded as the administrator's
+    assert downloaded(admin.get(link))[0][:2] == b"PK"
+    assert ExportDownload.objects.get().user == world.admin
+
+
 def test_api_post_get_delete_and_audit(
     world: World, send: Send, django_capture_on_commit_callbacks
 ) -> None:

@@ -13,6 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from server.accounts.collector_tokens import collector_token_issue
 from server.accounts.models import User
+from server.exports.links import link_token
+from server.exports.services import export_request, export_run
+from server.grids.models import Household
 from server.submissions.attachments import IncomingFile
 from server.submissions.services import Sender, submission_receive
 from server.xforms.background import form_upload_enqueue
@@ -23,6 +26,7 @@ from tests.conftest import PASSWORD, World
 from tests.openrosa.collect import CollectClient
 from tests.openrosa.conftest import photo, visit_xml
 from tests.reliability.access import LOGIN, MATRIX, OK, PENDING, ROLES, Expect, Row, W
+from tests.web.records_support import need, pending_change
 from tests.xforms.conftest import upload_markdown
 from tests.xforms.test_media import JPEG
 
@@ -102,6 +106,14 @@ def place(world: World, visit_form: FormVersion) -> dict[str, object]:
     attachment = received.submission.attachments.get()
     tokens = {"collector_1": collector_token_issue(user=world.bob)}
     tokens["collector_2"] = collector_token_issue(user=world.carol)
+    household = Household.objects.get(code="XF-1-101")  # grid CY1, area A
+    raised = need(household, by=world.bob)
+    change = pending_change(household, by=world.bob, payload={"phone": "13900000000"})
+    # Alice's finished export (a household list): run here, the task queue is not involved.
+    job = export_request(user=world.alice, kind="households", format="xlsx", form_id="")
+    export_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == "done", (job.state, job.error_code, job.error_detail)
     return {
         "users": users_of(world),
         "values": {
@@ -110,6 +122,10 @@ def place(world: World, visit_form: FormVersion) -> dict[str, object]:
             "upload_id": upload.pk,
             "submission": received.submission.pk,
             "attachment": attachment.pk,
+            "need": raised.pk,
+            "change": change.pk,
+            "export": job.pk,
+            "export_link": link_token(job, world.alice),  # the link the API gave alice
         },
         "tokens": tokens,
     }

@@ -113,9 +113,15 @@ def export_download(request: HttpRequest, job_id: UUID) -> HttpResponseBase:
 
 @require_GET
 def export_file(request: HttpRequest, token: str) -> HttpResponseBase:
-    """A signed link (from the API): valid for a few minutes, recorded as its person's."""
+    """A signed link (from the API): valid for a few minutes, recorded as its person's.
+    Without a session the link is the credential (scripts); in a signed-in browser it is
+    someone else's link unless that person may read the job, so they get 404 like on the
+    job's own pages, and a download is recorded as the person actually signed in."""
     try:
         job, user = link_resolve(token)
+        if request.user.is_authenticated:
+            user = current_user(request)
+            job = selectors.job_for(user, job.pk)
         export_download_record(
             job=job,
             user=user,
@@ -124,7 +130,7 @@ def export_file(request: HttpRequest, token: str) -> HttpResponseBase:
             via="link",
         )
     except GridbookError as error:
-        if error.status == 409:
+        if error.status in (404, 409):
             raise Http404 from error
         raise PermissionDenied(error.message) from error
     return file_response(job)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,6 +192,17 @@ def build_world() -> World:
             username="carol", role="collector", password=PASSWORD, full_name="蔡琳", areas=[grid_b1]
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_grids() -> Iterator[None]:
+    """Grids found by code are remembered per process (submissions.selectors); every test
+    builds its own areas, so none may see another test's."""
+    from server.submissions.selectors import forget_grids
+
+    forget_grids()
+    yield
+    forget_grids()
 
 
 @pytest.fixture

@@ -121,7 +121,12 @@ class Attachment(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     thumbnail = models.FileField(upload_to="submissions", max_length=400, blank=True)
+    # Set by the background task when a photo that passed the structural check on receipt
+    # does not decode (server.submissions.images): the file is kept, but has no thumbnail.
+    damaged = models.BooleanField(_("damaged"), default=False)
     received_at = models.DateTimeField(null=True, blank=True)
+    # The file was removed by the photo retention (``manage.py prune``): it did arrive.
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("attachment")
@@ -130,7 +135,8 @@ class Attachment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "name"], name="attachment_once"),
             models.CheckConstraint(
-                condition=Q(present=False) | ~Q(file=""), name="attachment_present_has_file"
+                condition=Q(present=False) | ~Q(file="") | Q(removed_at__isnull=False),
+                name="attachment_present_has_file",
             ),
         ]
 

@@ -1,5 +1,7 @@
 """Work done for a submission after it is stored, off the request path: thumbnails of its
-photos. Each step is idempotent (running it twice changes nothing the second time)."""
+photos, which is also where a photo's pixels are first decoded (the request checks only its
+structure, ``images``): one that does not decode is flagged ``damaged`` and kept. Each step
+is idempotent (running it twice changes nothing the second time)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ def thumbnail_key(attachment: Attachment) -> str:
 def attachment_thumbnails_make(*, submission: Submission) -> int:
     """Make the missing thumbnails of a submission's photos; returns how many were made."""
     pending = Attachment.objects.filter(
-        submission=submission, present=True, is_image=True, thumbnail=""
+        submission=submission, present=True, is_image=True, damaged=False, thumbnail=""
     )
     return sum(1 for attachment in pending if _thumbnail(attachment))
 
@@ -35,9 +37,22 @@ def _thumbnail(attachment: Attachment) -> bool:
     try:
         if not storage.exists(key):
             with storage.open(str(attachment.file.name), "rb") as original:
-                content = images.make_thumbnail(io.BytesIO(original.read()))
+                data = original.read()
+            content = _decoded_thumbnail(attachment, data)
+            if content is None:
+                return False
             key = storage.save(key, ContentFile(content, name=key))
-    except Exception:
+    except Exception:  # the storage: the task runs again later
         logger.warning("no thumbnail for attachment %s", attachment.pk, exc_info=True)
         return False
     return bool(Attachment.objects.filter(pk=attachment.pk, thumbnail="").update(thumbnail=key))
+
+
+def _decoded_thumbnail(attachment: Attachment, data: bytes) -> bytes | None:
+    """The thumbnail, or None after flagging a photo whose pixels do not decode."""
+    try:
+        return images.make_thumbnail(io.BytesIO(data))
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError):
+        logger.warning("attachment %s does not decode: kept, flagged damaged", attachment.pk)
+        Attachment.objects.filter(pk=attachment.pk).update(damaged=True)
+        return None

@@ -3,6 +3,8 @@ querysets the web and API front doors list (always through the person's scope)."
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -32,7 +34,37 @@ def grid_for_submission(*, form_kind: str, data: dict[str, Any]) -> Area | None:
         value = value.get(name) if isinstance(value, dict) else None
     if not path or not isinstance(value, str) or not value.strip():
         return None
-    return Area.objects.filter(code=value.strip(), level=AreaLevel.GRID).first()
+    return _grid_by_code(value.strip())
+
+
+# A phone's evening burst files every visit under the same grid: a grid found by its code is
+# remembered in the process for REMEMBER_GRID_SECONDS (one query less per submission, the
+# costliest of them to build; docs/performance.md). Unknown codes are never remembered, so a
+# grid created a moment ago is found at once. Grids are never deleted once submissions name
+# them (the foreign key protects them), and a renamed code still names the same grid.
+REMEMBER_GRID_SECONDS = 30
+_GRID_LIMIT = 10_000
+_grids: dict[str, tuple[float, Area]] = {}
+_grids_lock = threading.Lock()
+
+
+def _grid_by_code(code: str) -> Area | None:
+    now = time.monotonic()
+    remembered = _grids.get(code)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    found = next(iter(Area.objects.filter(code=code, level=AreaLevel.GRID).order_by()[:1]), None)
+    if found is not None:
+        with _grids_lock:
+            if len(_grids) >= _GRID_LIMIT:
+                _grids.clear()
+            _grids[code] = (now + REMEMBER_GRID_SECONDS, found)
+    return found
+
+
+def forget_grids() -> None:
+    with _grids_lock:
+        _grids.clear()
 
 
 def collector_may_submit(user: User, form: Form) -> bool:
@@ -49,7 +81,10 @@ def collector_may_submit(user: User, form: Form) -> bool:
 
 
 def submission_by_instance(*, form: Form, instance_id: str) -> Submission | None:
-    return Submission.objects.filter(form=form, instance_id=instance_id).first()
+    # Unique (form, instanceID): no ORDER BY (``first()`` would add one, and compiling it
+    # costs more than the query on the hot path).
+    found = Submission.objects.filter(form=form, instance_id=instance_id).order_by()[:1]
+    return next(iter(found), None)
 
 
 def missing_attachment_names(submission: Submission) -> list[str]:

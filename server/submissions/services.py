@@ -7,7 +7,9 @@ transaction. The database enforces identity (unique form + instanceID): a concur
 loses the insert, removes its own files and continues as a resubmission.
 
 - Same instanceID, identical XML: the attachments still missing are added (split uploads,
-  retries). Nothing is duplicated.
+  retries). Nothing is duplicated. A POST is inserted without looking for its instanceID
+  first: the unique constraint finds the resubmission (the files this POST wrote under
+  other names are then removed, as for a lost race).
 - Same instanceID, different XML: 409, nothing changes.
 - ``deprecatedID``: an edit; both versions are kept, the new one current.
 """
@@ -84,9 +86,13 @@ def submission_receive(
         files=files,
         sender=sender,
     )
-    existing = selectors.submission_by_instance(form=form, instance_id=envelope.instance_id)
-    if existing is not None:
-        return _add_missing_attachments(existing, incoming)
+    if envelope.deprecated_id:  # an edit: its original is looked up anyway
+        existing = selectors.submission_by_instance(form=form, instance_id=envelope.instance_id)
+        if existing is not None:
+            return _add_missing_attachments(existing, incoming)
+    # Almost every POST is a new submission: it is inserted without looking first (one
+    # round trip less, docs/performance.md); the unique (form, instanceID) turns a
+    # resubmission into an IntegrityError, answered as one (``_after_lost_race``).
     return _create(incoming)
 
 
@@ -243,6 +249,10 @@ def _add_missing_attachments(existing: Submission, incoming: _Incoming) -> Recei
         return Received(existing, created=False, stored=(), missing=tuple(missing))
     keys = store_files(incoming.form.form_id, existing.instance_id, checked)
     with transaction.atomic():
+        # Parts of one split upload arrive in parallel: lock the submission first, so each
+        # request counts after the one before it committed (two counts made side by side
+        # would each miss the other's photo, and the submission would never be complete).
+        Submission.objects.select_for_update().filter(pk=existing.pk).values_list("pk").get()
         stored = [item.name for item in checked if _mark_present(existing, item, keys[item.name])]
         _recount(existing)
     _discard_unreferenced(keys[name] for name in keys if name not in stored)

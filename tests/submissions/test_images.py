@@ -113,3 +113,62 @@ def test_thumbnails_are_small_jpegs_turned_upright() -> None:
 def test_a_transparent_png_gets_a_thumbnail_too() -> None:
     with Image.open(io.BytesIO(make_thumbnail(io.BytesIO(png(800, 400))))) as image:
         assert image.size == (400, 200)
+
+
+def jpeg_bomb(width: int, height: int) -> bytes:
+    """A small JPEG whose frame header claims ``width`` × ``height`` pixels."""
+    data = bytearray(jpeg())
+    frame = data.index(b"\xff\xc0")
+    data[frame + 5 : frame + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def test_a_jpeg_is_checked_by_its_structure_with_its_real_dimensions() -> None:
+    info = inspect_image(io.BytesIO(jpeg(640, 10)), "JPEG")
+    assert (info.format, info.width, info.height) == ("JPEG", 640, 10)
+
+
+def test_a_jpeg_claiming_too_many_pixels_is_refused_without_decoding() -> None:
+    with pytest.raises(BadImage) as raised:
+        inspect_image(io.BytesIO(jpeg_bomb(20_000, 10_000)), "JPEG")
+    assert raised.value.reason == "too_many_pixels"
+
+
+@pytest.mark.parametrize("cut", [2, 10, 200, -2])
+def test_a_jpeg_cut_anywhere_is_refused(cut: int) -> None:
+    data = jpeg(200, 100)
+    with pytest.raises(BadImage) as raised:
+        inspect_image(io.BytesIO(data[:cut]), "JPEG")
+    assert raised.value.reason == "not_an_image"
+
+
+def test_a_jpeg_whose_only_eoi_is_its_exif_thumbnails_is_refused() -> None:
+    """An EXIF thumbnail carries its own EOI before the main scan: it does not count."""
+    image = Image.new("RGB", (300, 200), (10, 120, 10))
+    buffer = io.BytesIO()
+    thumb = io.BytesIO()
+    Image.new("RGB", (30, 20), (1, 2, 3)).save(thumb, format="JPEG")
+    app1 = b"Exif\x00\x00" + thumb.getvalue()  # not a valid TIFF, but a segment with an EOI
+    image.save(buffer, format="JPEG")
+    data = buffer.getvalue()
+    data = data[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + data[2:]
+    assert inspect_image(io.BytesIO(data), "JPEG").width == 300
+    with pytest.raises(BadImage):
+        inspect_image(io.BytesIO(data[:-2]), "JPEG")
+
+
+def test_a_jpeg_whose_scan_does_not_decode_passes_the_structure_but_not_the_pixels() -> None:
+    data = damaged_jpeg()
+    assert inspect_image(io.BytesIO(data), "JPEG").width == 64
+    with pytest.raises(OSError):
+        images.verify_pixels(io.BytesIO(data))
+    with pytest.raises(OSError):
+        make_thumbnail(io.BytesIO(data))
+
+
+def damaged_jpeg() -> bytes:
+    """A JPEG with intact markers whose scan names a Huffman table that does not exist."""
+    data = bytearray(jpeg())
+    scan = data.index(b"\xff\xda")
+    data[scan + 6] = 0x77
+    return bytes(data)

@@ -67,3 +67,26 @@ def test_who_sees_which_submissions(submission: Submission, world: World) -> Non
     assert list(submissions_visible_to(world.erin)) == []
     assert list(submissions_visible_to(world.carol)) == []
     assert list(submissions_visible_to(world.dave)) == []
+
+
+def test_a_photo_that_does_not_decode_is_kept_and_flagged(
+    bob_phone: CollectClient, visit_form: FormVersion
+) -> None:
+    """The request checks a JPEG's structure only; the background task decodes it, and a
+    damaged one keeps its file and row (nothing lost), flagged, without a thumbnail."""
+    from tests.submissions.test_images import damaged_jpeg
+
+    bob_phone.head("submission")
+    response = bob_phone.request_submission(
+        visit_xml(visit_form), [Part("1763859601123.jpg", damaged_jpeg())]
+    )
+    assert response.status_code == 201
+    submission = Submission.objects.get()
+    submission_process.call(submission.pk)  # what the worker does after the commit
+    attachment = Attachment.objects.get()
+    assert attachment.present and attachment.damaged and not attachment.thumbnail
+    assert Submission.objects.get().processed_at is not None
+    assert media_storage().exists(attachment.file.name)
+    submission_process.call(attachment.submission_id)  # again: still flagged, no thumbnail
+    attachment.refresh_from_db()
+    assert attachment.damaged and not attachment.thumbnail

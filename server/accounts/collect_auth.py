@@ -22,7 +22,7 @@ from django.utils.crypto import constant_time_compare
 from server.accounts import digest, throttle
 from server.accounts.collector_tokens import user_for_token
 from server.accounts.models import DigestCredential, Role, User
-from server.accounts.services import digest_ha1, digest_realm
+from server.accounts.services import digest_ha1, digest_realm, password_fingerprint
 
 
 class Outcome(Enum):
@@ -59,9 +59,23 @@ def digest_challenge(*, stale: bool = False) -> str:
 
 
 def _credential(username: str) -> DigestCredential | None:
+    """The user's Digest secret, if it was made with their current password (a password
+    changed by any other path than ``user_set_password`` leaves it void, never valid)."""
     # Unique username: no ORDER BY (``first()`` would add one; this runs on every request).
-    found = DigestCredential.objects.select_related("user").filter(user__username=username)
-    return next(iter(found.order_by()[:1]), None)
+    found = next(
+        iter(
+            DigestCredential.objects.select_related("user")
+            .filter(user__username=username)
+            .order_by()[:1]
+        ),
+        None,
+    )
+    if found is None:
+        return None
+    current = password_fingerprint(found.user.password)
+    if not constant_time_compare(found.password_fingerprint, current):
+        return None
+    return found
 
 
 def _checked(user: User) -> SignIn:

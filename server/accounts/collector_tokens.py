@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from server.accounts import errors
-from server.accounts.models import CollectorToken, Role, User
+from server.accounts.audit import audit_record
+from server.accounts.models import AuditAction, CollectorToken, Role, User
 from server.core.errors import GridbookError
 
 KEY_LENGTH = 16
@@ -53,15 +54,23 @@ def collector_token_issue(*, user: User, issued_by: User | None = None) -> str:
     )
     key = "".join(secrets.choice(_ALPHABET) for _ in range(KEY_LENGTH))
     row = CollectorToken.objects.create(user=user, key=key, created_by=issued_by)
+    audit_record(
+        actor=issued_by, action=AuditAction.TOKEN_ISSUED, target_type="user", target=user.username
+    )
     return token_for(row)
 
 
 @transaction.atomic
-def collector_token_revoke(*, user: User) -> int:
+def collector_token_revoke(*, user: User, by: User | None = None) -> int:
     """Revoke a collector's active token; returns how many were revoked (0 or 1)."""
-    return CollectorToken.objects.filter(user=user, revoked_at__isnull=True).update(
+    revoked = CollectorToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    if revoked:
+        audit_record(
+            actor=by, action=AuditAction.TOKEN_REVOKED, target_type="user", target=user.username
+        )
+    return revoked
 
 
 def active_token(user: User) -> str | None:

@@ -53,3 +53,8 @@ ROLE_CHANGE_KEEPS_AREAS = define_error(
         "changing the role."
     ),
 )
+SIGN_IN_BLOCKED = define_error(
+    "sign_in_blocked",
+    429,
+    _("Too many failed sign-ins. Wait {minutes} minutes and try again, or ask your administrator."),
+)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from server.grids.models import Area
@@ -97,6 +98,10 @@ class DigestCredential(models.Model):
     user = models.OneToOneField(User, models.CASCADE, related_name="digest_credential")
     realm = models.CharField(max_length=100)
     ha1 = models.CharField(max_length=32)
+    # sha256 of the user's password hash when this secret was made: a password changed any
+    # other way (``manage.py changepassword``, the admin) no longer matches, and the old
+    # secret stops working at once (``collect_auth``), even before a new one is made.
+    password_fingerprint = models.CharField(max_length=64, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -159,3 +164,52 @@ class CollectorDevice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.device_id or '?'}"
+
+
+class AuditAction(models.TextChoices):
+    HOUSEHOLD_VIEWED = "household_viewed", _("Viewed a household")
+    USER_CREATED = "user_created", _("Created a person")
+    USER_CHANGED = "user_changed", _("Changed a person's details or role")
+    AREAS_ASSIGNED = "areas_assigned", _("Changed a person's areas")
+    PASSWORD_SET = "password_set", _("Set a password")
+    USER_DEACTIVATED = "user_deactivated", _("Deactivated a person")
+    USER_REACTIVATED = "user_reactivated", _("Reactivated a person")
+    TOKEN_ISSUED = "token_issued", _("Issued a collector's QR code key")
+    TOKEN_REVOKED = "token_revoked", _("Revoked a collector's QR code key")
+    REGISTER_IMPORTED = "register_imported", _("Imported a register file")
+    FILE_DOWNLOADED = "file_downloaded", _("Downloaded a file")
+    AUDIT_EXPORTED = "audit_exported", _("Downloaded the audit log")
+
+
+class AuditEvent(models.Model):
+    """One thing a person did that a district must be able to account for later: who saw
+    which household's personal data, who changed whose role, areas or password, who
+    downloaded what. Written explicitly by the service or selector doing it
+    (``accounts.audit.audit_record``), never by signals; read by administrators only."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    actor_name = models.CharField(_("who"), max_length=150)  # kept if the account goes
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    target_type = models.CharField(_("object type"), max_length=32, blank=True)
+    target = models.CharField(_("object"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["action", "-at"]),
+            models.Index(fields=["target_type", "target"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=AuditAction.values), name="audit_action_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}"

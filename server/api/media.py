@@ -20,7 +20,7 @@ from server.core.errors import GridbookError
 from server.xforms import errors
 from server.xforms.media import form_media_delete, form_media_upload, media_status
 from server.xforms.models import FormVersion
-from server.xforms.register_lists import CONTENT_TYPE, register_list
+from server.xforms.register_lists import CONTENT_TYPE, register_list_download
 from server.xforms.register_names import REGISTER_LIST_NAMES
 from server.xforms.selectors import form_get, manifest_for, media_payload
 
@@ -135,7 +135,11 @@ class RegisterListView(APIView):
     @extend_schema(parameters=[COLLECTOR], responses={(200, "text/csv"): bytes})
     def get(self, request: Request, filename: str) -> HttpResponse:
         collector = _collector(request)
-        data = register_list(user=collector, filename=filename)
+        data = register_list_download(
+            viewer=request.user,  # type: ignore[arg-type]
+            collector=collector,
+            filename=filename,
+        )
         if data is None:
             raise GridbookError(
                 errors.REGISTER_LIST_UNKNOWN,

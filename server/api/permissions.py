@@ -65,3 +65,10 @@ class RecordManagers(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return _role(request) in RECORD_MANAGERS
+
+
+class AdministratorsOnly(BasePermission):
+    """The audit log: district administrators only."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return _role(request) == Role.ADMINISTRATOR

@@ -3,7 +3,19 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from server.api import areas, forms, households, media, needs, records, submissions, uploads, visits
+from server.api import (
+    areas,
+    audit,
+    exports,
+    forms,
+    households,
+    media,
+    needs,
+    records,
+    submissions,
+    uploads,
+    visits,
+)
 
 app_name = "api"
 
@@ -39,7 +51,11 @@ urlpatterns = [
         uploads.FormUploadDetailView.as_view(),
         name="form-upload-detail",
     ),
+    path("exports/", exports.ExportListView.as_view(), name="export-list"),
+    path("exports/audit/", exports.ExportAuditView.as_view(), name="export-audit"),
+    path("exports/<uuid:job_id>/", exports.ExportDetailView.as_view(), name="export-detail"),
     path("register-lists/<str:filename>", media.RegisterListView.as_view(), name="register-list"),
+    path("audit-events/", audit.AuditEventListView.as_view(), name="audit-events"),
     path("areas/", areas.AreaTreeView.as_view(), name="area-list"),
     path("areas/<str:code>/record/", records.AreaRecordView.as_view(), name="area-record"),
     path("households/", households.HouseholdListView.as_view(), name="household-list"),

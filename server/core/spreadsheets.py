@@ -15,17 +15,30 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_MEMBERS = 10_000
 
 
 class SpreadsheetError(Exception):
-    """The file is not a spreadsheet we can read; ``reason`` is for the user."""
+    """The file is not a spreadsheet we can read; ``reason`` is for the user, in the language
+    active when it is read (the template is translated lazily, then filled)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str | Promise, **params: object) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self._template = reason
+        self._params = params
+
+    @property
+    def reason(self) -> str:
+        text = str(self._template)
+        return text % self._params if self._params else text
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 def check_zip_archive(
@@ -39,22 +52,25 @@ def check_zip_archive(
     try:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-        raise SpreadsheetError(f"not an XLSX (ZIP) file ({error})") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise SpreadsheetError(_("not an XLSX (ZIP) file")) from None
     finally:
         stream.seek(position)
     if len(members) > MAX_ZIP_MEMBERS:
-        raise SpreadsheetError("the archive holds too many files")
+        raise SpreadsheetError(_("the archive holds too many files"))
     total = sum(member.file_size for member in members)
     if total > max_uncompressed:
         raise SpreadsheetError(
-            f"it would expand to {total // (1024 * 1024)} MB, more than the "
-            f"{max_uncompressed // (1024 * 1024)} MB allowed"
+            _("it would expand to %(size)d MB, more than the %(limit)d MB allowed"),
+            size=total // (1024 * 1024),
+            limit=max_uncompressed // (1024 * 1024),
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 1024 * 1024 and ratio > max_ratio:
-            raise SpreadsheetError(f"{member.filename} is compressed suspiciously well (zip bomb?)")
+            raise SpreadsheetError(
+                _("%(member)s is compressed suspiciously well (zip bomb?)"), member=member.filename
+            )
 
 
 def decode_csv_bytes(data: bytes) -> str:
@@ -63,13 +79,13 @@ def decode_csv_bytes(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SpreadsheetError("the text is neither UTF-8 nor GB18030 (GBK)")
+    raise SpreadsheetError(_("the text is neither UTF-8 nor GB18030 (GBK)"))
 
 
 def read_csv_rows(data: bytes) -> list[list[str]]:
     text = decode_csv_bytes(data)
     if "\x00" in text:
-        raise SpreadsheetError("the file contains NUL bytes: it is not a CSV text file")
+        raise SpreadsheetError(_("the file contains NUL bytes: it is not a CSV text file"))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
         delimiter = dialect.delimiter
@@ -78,7 +94,7 @@ def read_csv_rows(data: bytes) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
-        raise SpreadsheetError(f"malformed CSV ({error})") from None
+        raise SpreadsheetError(_("malformed CSV (%(error)s)"), error=str(error)) from None
 
 
 def read_xlsx_sheets(stream: IO[bytes]) -> Iterator[tuple[str, Iterator[list[str]]]]:
@@ -89,7 +105,9 @@ def read_xlsx_sheets(stream: IO[bytes]) -> Iterator[tuple[str, Iterator[list[str
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds; all mean "unreadable"
-        raise SpreadsheetError(f"not a readable XLSX workbook ({type(error).__name__})") from None
+        raise SpreadsheetError(
+            _("not a readable XLSX workbook (%(error)s)"), error=type(error).__name__
+        ) from None
     try:
         for sheet in workbook.worksheets:
             yield (
@@ -113,3 +131,15 @@ def cell_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell value that Excel, WPS and LibreOffice show as text, never run as a formula
+    (CSV/formula injection: ``=HYPERLINK(...)`` typed into a name). A leading apostrophe is
+    what these programs themselves use to mark text; full-width signs count, since some
+    programs treat them as formulas too. Use for every cell of user-typed text written to
+    CSV or XLSX."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

@@ -16,6 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
+from server.accounts.audit import audit_record
+from server.accounts.models import AuditAction, User
 from server.core.errors import GridbookError
 from server.grids import errors
 from server.grids.choices import PARENT_LEVEL, AreaLevel, Source
@@ -76,6 +78,8 @@ def register_import(
     source: str = Source.IMPORT,
     skip_bad: bool = False,
     progress: Progress | None = None,
+    by: User | None = None,
+    file_name: str = "",
 ) -> ImportReport:
     plan = plan_import(parsed)
     report = ImportReport(errors=plan.errors, rows_read=parsed.row_count)
@@ -87,6 +91,13 @@ def register_import(
         apply_compounds(_good(plan, plan.compounds), report)
         apply_buildings(_good(plan, plan.buildings), report)
         apply_households(_good(plan, plan.households), source, report, progress)
+        audit_record(
+            actor=by,
+            action=AuditAction.REGISTER_IMPORTED,
+            target_type="file",
+            target=file_name,
+            details={"source": source, "rows": report.rows_read, "skipped": report.rows_skipped},
+        )
     return report
 
 

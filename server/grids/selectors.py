@@ -14,9 +14,13 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 
+from server.accounts.audit import audit_record
+from server.accounts.models import AuditAction
+from server.accounts.privacy import sees_personal_data
 from server.grids.models import Area, Household, HouseholdFlag
 
 if TYPE_CHECKING:
+    from server.accounts.models import User
     from server.accounts.selectors import Scope
 
 
@@ -157,14 +161,25 @@ def grid_households(
     )
 
 
-def household_detail(*, scope: Scope, code: str) -> Household | None:
+def household_detail(*, scope: Scope, code: str, viewer: User | None = None) -> Household | None:
     """One household with everything its page shows, or None when it is outside the
     person's scope (answer 404, so its existence does not leak). Every read of a single
-    household's register data goes through here (a later issue audits these reads)."""
-    return (
+    household's register data goes through here, and is AUDITED: a ``viewer`` who gets the
+    household is recorded in the audit log (``household_viewed``, with whether the
+    personal data was shown in full)."""
+    found = (
         scope.households()
         .filter(code=code)
         .select_related("building__grid__parent", "building__compound", "last_visit_by")
         .prefetch_related(Prefetch("flags", queryset=HouseholdFlag.objects.order_by("flag")))
         .first()
     )
+    if found is not None and viewer is not None:
+        audit_record(
+            actor=viewer,
+            action=AuditAction.HOUSEHOLD_VIEWED,
+            target_type="household",
+            target=found.code,
+            details={"personal_data": sees_personal_data(viewer)},
+        )
+    return found

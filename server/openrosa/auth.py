@@ -16,7 +16,6 @@ import base64
 import binascii
 from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from server.accounts import digest, throttle
@@ -29,20 +28,10 @@ from server.accounts.collect_auth import (
     digest_challenge,
 )
 from server.core.errors import GridbookError
+from server.core.http import client_address
 from server.openrosa import errors
 from server.openrosa.middleware import merge_slashes
 from server.openrosa.responses import error_response
-
-
-def client_address(request: HttpRequest) -> str:
-    """The phone's address: the one our own proxy appended to X-Forwarded-For when
-    GRIDBOOK_TRUST_PROXY is set (the last entry), else the connection's."""
-    if settings.TRUST_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            return last[:64]
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
 def sign_in(request: HttpRequest, token: str | None) -> SignIn:

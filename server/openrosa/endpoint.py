@@ -4,11 +4,13 @@ OpenRosa XML, the OpenRosa headers, no cookies, and the phone's activity recorde
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import translation
@@ -22,6 +24,7 @@ from server.openrosa.auth import refusal, sign_in
 from server.openrosa.responses import error_response, openrosa_headers
 
 View = Callable[..., HttpResponseBase]
+logger = logging.getLogger(__name__)
 
 
 def collect_endpoint(*methods: str, activity: Activity = Activity.OTHER) -> Callable[[View], View]:
@@ -39,19 +42,33 @@ def collect_endpoint(*methods: str, activity: Activity = Activity.OTHER) -> Call
         ) -> HttpResponseBase:
             if request.method not in allowed:
                 return _method_not_allowed(allowed)
-            with translation.override(settings.LANGUAGE_CODE):
-                signed_in = sign_in(request, token)
-                if not signed_in.ok or signed_in.user is None:
-                    return refusal(signed_in.outcome)
-            user = signed_in.user
-            response = _run(view, request, user, kwargs)
-            if response.status_code < 400:
-                _record_device(request, user, activity)
+            try:
+                with translation.override(settings.LANGUAGE_CODE):
+                    signed_in = sign_in(request, token)
+                    if not signed_in.ok or signed_in.user is None:
+                        return refusal(signed_in.outcome)
+                user = signed_in.user
+                response = _run(view, request, user, kwargs)
+                if response.status_code < 400:
+                    _record_device(request, user, activity)
+            except (OperationalError, InterfaceError):
+                return _database_unavailable()
             return openrosa_headers(response)
 
         return endpoint
 
     return decorate
+
+
+def _database_unavailable() -> HttpResponseBase:
+    """The database went away (restarting, failing over, disk full): Collect shows the
+    message and keeps the submission to send again; nothing half-stored, since every write
+    of a submission is one transaction (``submissions.services``)."""
+    logger.exception("OpenRosa request failed: the database is unavailable")
+    with translation.override(settings.LANGUAGE_CODE):
+        response = error_response(GridbookError(errors.DATABASE_UNAVAILABLE))
+    response["Retry-After"] = "60"
+    return openrosa_headers(response)
 
 
 def _method_not_allowed(allowed: set[str]) -> HttpResponseBase:

@@ -87,3 +87,19 @@ FILE_NOT_AVAILABLE = define_error(
 METHOD_NOT_ALLOWED = define_error(
     "openrosa_method_not_allowed", 405, _("This address does not accept this kind of request.")
 )
+DUPLICATE_PART = define_error(
+    "openrosa_duplicate_part",
+    400,
+    _(
+        "The sending contains the part {name} more than once, so the server cannot tell which "
+        "one is meant. Nothing was saved; tell your administrator."
+    ),
+)
+DATABASE_UNAVAILABLE = define_error(
+    "openrosa_database_unavailable",
+    503,
+    _(
+        "The server cannot save anything just now (its database is not answering). Nothing "
+        "was saved; the submission is still on your phone: send it again later."
+    ),
+)

@@ -10,7 +10,11 @@ the way (``uploads``).
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFilesSent
@@ -24,6 +28,7 @@ from server.submissions import errors as submission_errors
 from server.submissions.attachments import IncomingFile
 from server.submissions.parsing import XML_MAX_BYTES
 
+logger = logging.getLogger(__name__)
 XML_PART = "xml_submission_file"
 INCOMPLETE_PART = "*isIncomplete*"
 _ESCAPES = (("%22", '"'), ("%0D", "\r"), ("%0A", "\n"))
@@ -53,6 +58,11 @@ def submission_parts(request: HttpRequest) -> SubmissionParts:
         incomplete = request.POST.get(INCOMPLETE_PART, "").strip().lower() == "yes"
     except (MultiPartParserError, RequestDataTooBig, TooManyFilesSent, BadRequest):
         raise GridbookError(errors.NOT_MULTIPART) from None
+    except OSError as error:  # the spool for large parts is full or gone: not the phone's fault
+        logger.error("spooling a submission's parts failed: %r", error)
+        _close_spooled(request)
+        raise GridbookError(submission_errors.STORAGE_FAILED) from error
+    _refuse_duplicates(uploads.lists())
     xml_part = uploads.get(XML_PART)
     if xml_part is None:
         raise GridbookError(errors.NO_XML_PART)
@@ -66,11 +76,28 @@ def submission_parts(request: HttpRequest) -> SubmissionParts:
             md5=getattr(upload, "md5", ""),
             content_type=upload.content_type or "",
         )
-        for name, uploads_of_name in uploads.lists()
+        for name, (upload,) in uploads.lists()  # one each: duplicates were refused above
         if name != XML_PART
-        for upload in uploads_of_name[:1]
     }
     return SubmissionParts(xml=xml_part.read(), files=files, incomplete=incomplete)
+
+
+def _close_spooled(request: HttpRequest) -> None:
+    """Close (and so delete) the temporary file a failed spool was writing, now rather than
+    whenever the garbage collector gets to it."""
+    for handler in request.upload_handlers:
+        spooled = getattr(handler, "file", None)
+        if spooled is not None:
+            with contextlib.suppress(OSError):
+                spooled.close()
+
+
+def _refuse_duplicates(parts: Iterable[tuple[str, list[Any]]]) -> None:
+    """Collect sends each file once. Two parts under one name (two XML documents, two photos
+    called the same) leave no way to know which is meant: refuse rather than pick one."""
+    for name, uploads_of_name in parts:
+        if len(uploads_of_name) > 1:
+            raise GridbookError(errors.DUPLICATE_PART, name=part_file_name(name))
 
 
 def _check_length(request: HttpRequest) -> None:

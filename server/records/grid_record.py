@@ -10,6 +10,7 @@ indexes) are computed from the summed parts (``record_figures``), never stored.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from server.accounts.models import AreaAssignment, Role
 from server.grids.choices import AreaLevel, HouseholdStatus
 from server.grids.models import Area, Building, Compound, Household, HouseholdFlag
-from server.records.record_blocks import ACTIVITY_BLOCKS
+from server.records.record_blocks import ACTIVITY_BLOCKS, Block, satisfaction
 from server.records.record_figures import RecordFigures
 from server.records.record_period import Period
 from server.records.rollup import (
@@ -79,13 +80,21 @@ def area_record(
     not_visited_days: int = NOT_VISITED_DAYS,
     now: datetime | None = None,
     with_previous: bool = False,
+    blocks: Sequence[Block] | None = None,
 ) -> AreaRecord:
     """``area`` must already be visible to ``scope`` (``grids.selectors.visible_area``).
-    ``with_previous`` also reads the previous period (the same queries again)."""
-    rollup = _rolled_up(scope, area, period, not_visited_days, now)
+    ``with_previous`` also reads the previous period (the same queries again).
+
+    ``blocks`` reads only those blocks (e.g. ``SATISFACTION_BLOCKS``, for a figure "against
+    the previous period"); the figures of the other blocks are then left empty, so such a
+    record is only for the figures its blocks fill. By default every block is read."""
+    chosen = BLOCKS if blocks is None else blocks
+    rollup = _rolled_up(scope, area, period, not_visited_days, now, chosen)
     previous = None
     if with_previous:
-        previous = _rolled_up(scope, area, period.previous(), not_visited_days, now).node(area)
+        previous = _rolled_up(scope, area, period.previous(), not_visited_days, now, chosen).node(
+            area
+        )
     return AreaRecord(
         period=period,
         not_visited_days=not_visited_days,
@@ -96,7 +105,12 @@ def area_record(
 
 
 def _rolled_up(
-    scope: Scope, area: Area, period: Period, not_visited_days: int, now: datetime | None
+    scope: Scope,
+    area: Area,
+    period: Period,
+    not_visited_days: int,
+    now: datetime | None,
+    blocks: Sequence[Block],
 ) -> Rollup[RecordFigures]:
     reference = min(period.end, now or _now())
     areas = scope.areas().filter(is_active=True, path__startswith=area.path).order_by("path")
@@ -113,7 +127,7 @@ def _rolled_up(
         reference=reference,
         cutoff=reference - timedelta(days=not_visited_days),
     )
-    for block in BLOCKS:
+    for block in blocks:
         block(scope, window, rollup)
     rollup.finish(RecordFigures.merge)
     return rollup
@@ -212,7 +226,10 @@ def _workers(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> Non
         rollup.add(grid_id, set_add("workers", username))
 
 
-BLOCKS = [_workers, _register, _flags, _buildings, *ACTIVITY_BLOCKS]
+BLOCKS: list[Block] = [_workers, _register, _flags, _buildings, *ACTIVITY_BLOCKS]
+
+SATISFACTION_BLOCKS: list[Block] = [satisfaction]
+"""Only the satisfaction questionnaires (responses and scores per dimension): two queries."""
 
 
 def households_not_visited(

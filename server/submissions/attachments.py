@@ -10,12 +10,14 @@ rows were then not committed (a crash, a lost race) is an orphan under that pref
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO
 
 from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage
 
 from server.core.errors import GridbookError
 from server.core.storage import media_storage, safe_file_name, storage_key
@@ -107,12 +109,28 @@ def store_files(form_id: str, instance_id: str, checked: Sequence[CheckedFile]) 
         for item in checked:
             key = attachment_key(form_id, instance_id, item.name, item.incoming.md5)
             item.incoming.file.seek(0)
-            written[item.name] = storage.save(key, File(item.incoming.file, name=key))
+            written[item.name] = _save(storage, key, item)
     except Exception as error:
         logger.error("storing attachments of %s failed: %r", instance_id, error)
         discard(written.values())
         raise GridbookError(errors.STORAGE_FAILED) from error
     return written
+
+
+def _save(storage: Storage, key: str, item: CheckedFile) -> str:
+    """Save one file. A local disk that fills up mid-write leaves a partial file under the
+    name being written (S3 writes are all or nothing): remove it. A file of the full size
+    there is a concurrent twin's (same key, same content) and stays."""
+    if not isinstance(storage, FileSystemStorage):
+        return storage.save(key, File(item.incoming.file, name=key))
+    name = storage.get_available_name(key)
+    try:
+        return storage.save(name, File(item.incoming.file, name=name))
+    except Exception:
+        with contextlib.suppress(OSError):
+            if storage.exists(name) and storage.size(name) != item.incoming.size:
+                storage.delete(name)
+        raise
 
 
 def discard(keys: Iterable[str]) -> None:

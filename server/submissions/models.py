@@ -125,6 +125,8 @@ class Attachment(models.Model):
     # does not decode (server.submissions.images): the file is kept, but has no thumbnail.
     damaged = models.BooleanField(_("damaged"), default=False)
     received_at = models.DateTimeField(null=True, blank=True)
+    # The file was removed by the photo retention (``manage.py prune``): it did arrive.
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("attachment")
@@ -133,7 +135,8 @@ class Attachment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "name"], name="attachment_once"),
             models.CheckConstraint(
-                condition=Q(present=False) | ~Q(file=""), name="attachment_present_has_file"
+                condition=Q(present=False) | ~Q(file="") | Q(removed_at__isnull=False),
+                name="attachment_present_has_file",
             ),
         ]
 

@@ -71,3 +71,24 @@ def _files_below(folder: str) -> Iterator[str]:
 def _modified(key: str) -> datetime:
     moment = media_storage().get_modified_time(key)
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def photos_prune(*, older_than: timedelta, dry_run: bool = False) -> int:
+    """Retention of photos (``GRIDBOOK_PHOTO_RETENTION_DAYS``): remove the files and
+    thumbnails of attachments of submissions received longer ago than ``older_than``. The
+    rows stay (the submission, its answers and the fact that a photo arrived, with
+    ``removed_at``); the raw XML stays too, since
+    records are rebuilt from it. Returns how many attachments lost their files."""
+    cutoff = timezone.now() - older_than
+    old = Attachment.objects.filter(submission__received_at__lt=cutoff).exclude(file="")
+    storage = media_storage()
+    count = 0
+    for pk, file_key, thumbnail_key in old.values_list("pk", "file", "thumbnail").iterator():
+        count += 1
+        if dry_run:
+            continue
+        for key in (file_key, thumbnail_key):
+            if key:
+                storage.delete(key)
+        Attachment.objects.filter(pk=pk).update(file="", thumbnail="", removed_at=timezone.now())
+    return count

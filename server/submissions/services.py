@@ -249,6 +249,10 @@ def _add_missing_attachments(existing: Submission, incoming: _Incoming) -> Recei
         return Received(existing, created=False, stored=(), missing=tuple(missing))
     keys = store_files(incoming.form.form_id, existing.instance_id, checked)
     with transaction.atomic():
+        # Parts of one split upload arrive in parallel: lock the submission first, so each
+        # request counts after the one before it committed (two counts made side by side
+        # would each miss the other's photo, and the submission would never be complete).
+        Submission.objects.select_for_update().filter(pk=existing.pk).values_list("pk").get()
         stored = [item.name for item in checked if _mark_present(existing, item, keys[item.name])]
         _recount(existing)
     _discard_unreferenced(keys[name] for name in keys if name not in stored)

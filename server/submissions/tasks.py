@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from server.core.task_recovery import recovery_policy
 from server.submissions.models import Submission
 from server.submissions.processing import attachment_thumbnails_make
 
@@ -33,3 +34,7 @@ def submission_process(submission_id: int) -> None:
         return
     process(submission)
     Submission.objects.filter(pk=submission_id).update(processed_at=timezone.now())
+
+
+# Every step of ``process`` is idempotent: a task whose worker died simply runs again.
+recovery_policy(submission_process, retry=True, max_attempts=3)

@@ -28,17 +28,30 @@ GRIDS = NavItem(
 MY_GRIDS = NavItem("web:register", _("My grids"), ("/register/", "/areas/", "/households/"))
 IMPORT = NavItem("web:register_import", _("Import register"), ("/import/",))
 FORMS = NavItem("web:forms", _("Forms"), ("/forms/", "/form-uploads/"))
+AUDIT = NavItem("web:audit", _("Audit log"), ("/audit/",))
 SUBMISSIONS = NavItem("web:submissions", _("Submissions"), ("/submissions/",))
+EXPORTS = NavItem("web:exports", _("Exports"), ("/exports/",))
 ONBOARDING = NavItem("web:onboarding", _("Set up ODK Collect"), ("/onboarding/",))
 
 DASHBOARD = NavItem("web:dashboard_home", _("Dashboard"), ("/dashboard/",))
 NEEDS = NavItem("web:needs", _("Needs"), ("/needs/",))
 
 NAVIGATION: dict[str, tuple[NavItem, ...]] = {
-    Role.ADMINISTRATOR: (HOME, DASHBOARD, NEEDS, PEOPLE, REGISTER, IMPORT, FORMS, SUBMISSIONS),
-    Role.MANAGER: (HOME, DASHBOARD, GRIDS, NEEDS, FORMS, SUBMISSIONS),
+    Role.ADMINISTRATOR: (
+        HOME,
+        DASHBOARD,
+        NEEDS,
+        PEOPLE,
+        REGISTER,
+        IMPORT,
+        FORMS,
+        SUBMISSIONS,
+        EXPORTS,
+        AUDIT,
+    ),
+    Role.MANAGER: (HOME, DASHBOARD, GRIDS, NEEDS, FORMS, SUBMISSIONS, EXPORTS),
     Role.DESIGNER: (HOME, FORMS),
-    Role.COLLECTOR: (HOME, MY_GRIDS, SUBMISSIONS, ONBOARDING),
+    Role.COLLECTOR: (HOME, MY_GRIDS, SUBMISSIONS, EXPORTS, ONBOARDING),
 }
 
 

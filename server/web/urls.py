@@ -2,8 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from server.web.views import (
+    audit,
     changes,
     dashboard,
+    exports,
     forms_checks,
     forms_detail,
     forms_list,
@@ -87,6 +89,8 @@ urlpatterns = [
     path("forms/<str:form_id>/lists/", forms_checks.form_register_lists, name="form_lists"),
     path("forms/<str:form_id>/preview/", forms_checks.form_preview_page, name="form_preview"),
     path("onboarding/", misc.onboarding, name="onboarding"),
+    path("audit/", audit.audit_log, name="audit"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("submissions/", submissions.submissions, name="submissions"),
     path("submissions/<int:pk>/", submissions.submission, name="submission"),
     path(
@@ -104,4 +108,9 @@ urlpatterns = [
     path("photos/<int:pk>/", photos.photo, name="photo"),
     path("needs/", needs.needs_board, name="needs"),
     path("needs/<int:pk>/", needs.need_step, name="need_step"),
+    path("exports/", exports.exports_page, name="exports"),
+    path("exports/jobs/", exports.export_jobs, name="export_jobs"),
+    path("exports/<uuid:job_id>/cancel/", exports.export_cancel_view, name="export_cancel"),
+    path("exports/<uuid:job_id>/download/", exports.export_download, name="export_download"),
+    path("exports/file/<str:token>/", exports.export_file, name="export_file"),
 ]

@@ -5,7 +5,7 @@ Converting a big XLSForm takes long: on the 2-core reference machine a 30 KB wor
 350 KB 9 s (28 s) and 670 KB 11 s (ODK Validate then gives up after 100 s). So files up to
 ``GRIDBOOK_FORM_INLINE_MAX_KB`` (64 KB: at most ~3 s) are converted while the request
 waits, and larger ones are stored as a ``FormUpload`` and converted by a worker
-(``manage.py db_worker``) through Django's tasks API; the uploader polls its status.
+(``manage.py run_worker``) through Django's tasks API; the uploader polls its status.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from server.xforms import errors
 from server.xforms.models import FormUpload, FormUploadStatus
 from server.xforms.problems import problems_from_records
 from server.xforms.services import UploadResult, check_form_file_size, conversion_error, form_upload
+from server.xforms.xlsform import ConversionFailed, file_type_of, sniff_file_type
 
 
 def converts_inline(size: int) -> bool:
@@ -38,6 +39,7 @@ def form_upload_accept(
     ``expected_form_id``: a new version of that form only (``services.form_upload``)."""
     size = upload.size or 0
     check_form_file_size(size)
+    _refuse_what_is_not_a_form_file(upload, file_name)
     if converts_inline(size):
         upload.seek(0)
         return form_upload(
@@ -49,6 +51,19 @@ def form_upload_accept(
     return form_upload_enqueue(
         upload=upload, file_name=file_name, user=user, expected_form_id=expected_form_id
     )
+
+
+def _refuse_what_is_not_a_form_file(upload: File, file_name: str) -> None:
+    """Sniffing the content (magic bytes, a ZIP's directory against zip-bomb limits, text
+    encodings) takes milliseconds: a file that is no form at all is refused while the person
+    waits, before anything is stored or queued."""
+    upload.seek(0)
+    try:
+        sniff_file_type(upload.read(), file_type_of(file_name))
+    except ConversionFailed as failure:
+        raise conversion_error(failure.problems) from None
+    finally:
+        upload.seek(0)
 
 
 @transaction.atomic
@@ -100,6 +115,18 @@ def form_upload_process(*, upload_id: uuid.UUID) -> None:
             version=result.version,
             created_version=result.created,
         )
+
+
+def form_upload_abandoned(args: list[Any], kwargs: dict[str, Any]) -> None:
+    """The worker converting this upload died (``core.task_recovery``): the upload failed."""
+    upload_id = kwargs.get("upload_id") or (args[0] if args else None)
+    if upload_id is None:
+        return
+    record = FormUpload.objects.filter(
+        pk=upload_id, status__in=[FormUploadStatus.QUEUED, FormUploadStatus.RUNNING]
+    ).first()
+    if record is not None:
+        _finish(record, status=FormUploadStatus.FAILED, error={"code": "internal", "params": {}})
 
 
 def _error_fields(error: GridbookError) -> dict[str, Any]:

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from server.accounts.models import User
+from server.accounts.audit import audit_record
+from server.accounts.models import AuditAction, User
 from server.accounts.selectors import collector_grids
 from server.core.masking import mask_name
 from server.core.storage import md5_hex
@@ -93,6 +94,21 @@ def register_list(*, user: User, filename: str) -> bytes | None:
     if filename not in REGISTER_LIST_NAMES:
         return None
     return register_lists(user=user, filenames=[filename])[filename]
+
+
+def register_list_download(*, viewer: User, collector: User, filename: str) -> bytes | None:
+    """A register list as ``collector``'s phone gets it, read by someone checking a form
+    (the API): it holds residents' masked names, so the download is audited."""
+    data = register_list(user=collector, filename=filename)
+    if data is not None:
+        audit_record(
+            actor=viewer,
+            action=AuditAction.FILE_DOWNLOADED,
+            target_type="register_list",
+            target=filename,
+            details={"collector": collector.username},
+        )
+    return data
 
 
 def register_list_md5(*, user: User, filename: str) -> str | None:

@@ -63,6 +63,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 SCHEMA_VERSION = 1
@@ -128,11 +129,11 @@ def parse_xform(xml: bytes) -> etree._Element:
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as error:
-        raise XFormError(f"not well-formed XML ({error})") from None
+        raise XFormError(_("not well-formed XML (%(error)s)") % {"error": error}) from None
     if root.getroottree().docinfo.doctype:
-        raise XFormError("a DOCTYPE is not allowed in an XForm")
+        raise XFormError(_("a DOCTYPE is not allowed in an XForm"))
     if etree.QName(root).localname != "html" or _model(root) is None:
-        raise XFormError("no <h:html> with an XForms <model> in its <h:head>")
+        raise XFormError(_("no <h:html> with an XForms <model> in its <h:head>"))
     return root
 
 
@@ -145,7 +146,7 @@ def _primary_instance(root: etree._Element) -> etree._Element:
     instance = model.find("xf:instance", NS) if model is not None else None
     data = None if instance is None else next(iter(_children(instance)), None)
     if data is None:
-        raise XFormError("the model has no primary instance")
+        raise XFormError(_("the model has no primary instance"))
     return data
 
 
@@ -158,7 +159,7 @@ def xform_identity(xml: bytes) -> XFormIdentity:
     data = _primary_instance(root)
     form_id = (data.get("id") or "").strip()
     if not form_id:
-        raise XFormError("the primary instance has no id attribute (the form ID)")
+        raise XFormError(_("the primary instance has no id attribute (the form ID)"))
     title = "".join(root.findtext("h:head/h:title", default="", namespaces=NS)).strip()
     return XFormIdentity(form_id=form_id, version=(data.get("version") or "").strip(), title=title)
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from server.accounts.selectors import scope_for
-from server.records.grid_record import area_record
+from server.records.grid_record import SATISFACTION_BLOCKS, area_record
 from server.records.record_period import parse_period
 from tests.conftest import World
 from tests.records import activity
@@ -124,6 +124,31 @@ def test_satisfaction_index_with_own_worker_apart(world: World) -> None:
     district = record(world, "admin", "JY")["satisfaction"]["dimensions"]["attitude"]
     assert (district["n"], district["mean"], district["index"]) == (3, 4.0, 75.0)
     assert (district["satisfied_rate"], district["dissatisfied_rate"]) == (66.7, 0.0)
+
+
+@pytest.mark.parametrize(("user", "area"), [("admin", "JY"), ("alice", "CY"), ("bob", "CY1")])
+def test_a_satisfaction_only_read_gives_the_same_satisfaction_in_fewer_queries(
+    world: World, user: str, area: str
+) -> None:
+    activity.november(world)
+    full = record(world, user, area)
+    found = {a.code: a for a in (world.district, world.community_a, world.grid_a1)}[area]
+    with CaptureQueriesContext(connection) as captured:
+        only = area_record(
+            scope=scope_for(getattr(world, user)),
+            area=found,
+            period=parse_period("2026-11"),
+            now=AFTER,
+            blocks=SATISFACTION_BLOCKS,
+        ).as_json()
+    assert only["satisfaction"] == full["satisfaction"]
+    assert [c["satisfaction"] for c in only["children"]] == [
+        c["satisfaction"] for c in full["children"]
+    ]
+    assert only["visits"]["total"] == 0  # the other blocks were not read
+    # the scope's own areas (a manager's, once), the area tree, the active grids, and the
+    # two satisfaction queries, against 21 for a whole record
+    assert len(captured.captured_queries) <= 5
 
 
 def test_a_manager_and_a_collector_count_nothing_of_others(world: World) -> None:

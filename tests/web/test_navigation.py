@@ -31,11 +31,16 @@ def nav_links(page: str) -> list[str]:
                 "/import/register/",
                 "/forms/",
                 "/submissions/",
+                "/exports/",
+                "/audit/",
             ],
         ),
-        ("alice", ["/", "/dashboard/", "/register/", "/needs/", "/forms/", "/submissions/"]),
+        (
+            "alice",
+            ["/", "/dashboard/", "/register/", "/needs/", "/forms/", "/submissions/", "/exports/"],
+        ),
         ("dave", ["/", "/forms/"]),
-        ("bob", ["/", "/register/", "/submissions/", "/onboarding/"]),
+        ("bob", ["/", "/register/", "/submissions/", "/exports/", "/onboarding/"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(world: World, signed_in, person, links):

@@ -25,6 +25,7 @@ def test_an_administrator_issues_shows_and_prints_a_collectors_qr_code(world: Wo
     assert "/person/bob/qr.png" not in page  # no token yet: nothing issued by a GET
     assert admin.get("/person/bob/qr.png").status_code == 404
     assert admin.post("/person/bob/token/", {"action": "issue"}).status_code == 302
+    assert admin.post("/person/bob/token/", {}).status_code == 400  # no action: a bad request
     token = active_token(world.bob)
     assert token and user_for_token(token) == world.bob
     assert CollectorToken.objects.get(user=world.bob, revoked_at=None).created_by == world.admin

@@ -71,5 +71,5 @@ def test_tree_and_home_queries_do_not_grow_with_households(world: World, signed_
 def test_household_page_queries_are_few(world: World, signed_in):
     client = signed_in(world.alice)
     client.get("/")
-    # the register (5) and the history (tests/web/test_records_query_counts.py)
-    assert queries(client, "/households/XF-1-102/") <= 15
+    # the register (5), the audit event (1) and the history (tests/web/test_records_query_counts.py)
+    assert queries(client, "/households/XF-1-102/") <= 16  # + the audit event

@@ -4,11 +4,14 @@ show, to whom (scope → 404), and that they work without JavaScript."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from server.records.choices import NeedStatus
+from server.records.models import SatisfactionResponse, SatisfactionScore
 from tests.conftest import World
 from tests.web import records_support as make
 
@@ -109,3 +112,21 @@ def test_an_unreadable_period_falls_back_to_this_month(
     page = signed_in(activity.alice).get("/dashboard/?period=2026-13")
     assert page.status_code == 200
     assert "无法识别这个时段" in page.content.decode()
+
+
+def test_dashboard_compares_satisfaction_with_the_previous_period(
+    world: World, signed_in: Callable[..., Client]
+) -> None:
+    """The previous period is read for its satisfaction block only; the change per dimension
+    must still be this period's index minus the previous one's."""
+    household = world.households_a1[0]
+    make.satisfaction(household, by=world.bob, scores={"attitude": 5})
+    earlier = make.satisfaction(household, by=world.bob, scores={"attitude": 3})
+    first = timezone.localtime().replace(day=1, hour=12, minute=0, second=0, microsecond=0)
+    before = first - timedelta(days=2)  # inside the previous month
+    SatisfactionResponse.objects.filter(pk=earlier.pk).update(responded_at=before)
+    SatisfactionScore.objects.filter(response=earlier).update(responded_at=before)
+    page = signed_in(world.alice).get("/dashboard/CY/")
+    (attitude,) = [d for d in page.context["dimensions"] if d.code == "attitude"]
+    assert (attitude.summary.index, attitude.previous.index) == (100.0, 50.0)
+    assert attitude.change == 50.0

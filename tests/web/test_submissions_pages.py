@@ -109,7 +109,8 @@ def test_a_collector_reads_their_review_but_cannot_review(world: World, signed_i
     html = page(client, f"/submissions/{sent.bob.pk}/")
     assert "review/" not in html
     response = client.post(f"/submissions/{sent.bob.pk}/review/", {"state": "approved"})
-    assert response.status_code == 302
+    assert response.status_code == 403
+    assert client.post(f"/submissions/{sent.bob.pk}/review/", {}).status_code == 403  # no form
     sent.bob.refresh_from_db()
     assert sent.bob.review_state == ReviewState.RECEIVED
 

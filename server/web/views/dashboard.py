@@ -16,7 +16,7 @@ from server.accounts.models import Role
 from server.accounts.selectors import Scope, scope_for
 from server.grids.models import Area
 from server.grids.selectors import ancestors, visible_area
-from server.records.grid_record import area_record
+from server.records.grid_record import SATISFACTION_BLOCKS, area_record
 from server.records.record_trends import area_trends
 from server.web.access import current_user, role_required
 from server.web.period_picker import period_from
@@ -66,9 +66,15 @@ def _dashboard(
 ) -> HttpResponse:
     choice = period_from(request.GET)
     record = area_record(scope=scope, area=place, period=choice.period)
-    # The previous period only feeds the satisfaction "against the previous period" column.
+    # The previous period only feeds the satisfaction "against the previous period" column,
+    # so only its satisfaction block is read.
     previous = (
-        area_record(scope=scope, area=place, period=choice.period.previous())
+        area_record(
+            scope=scope,
+            area=place,
+            period=choice.period.previous(),
+            blocks=SATISFACTION_BLOCKS,
+        )
         if record.figures.scores
         else None
     )

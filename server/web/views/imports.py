@@ -14,13 +14,13 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from server.accounts.models import Role
+from server.accounts.models import Role, User
 from server.core.errors import GridbookError
 from server.core.spreadsheets import SpreadsheetError
 from server.grids import errors
 from server.grids.importing import LAYOUTS, LayoutError, RowError, parse_register_file
 from server.grids.register_import import ImportReport, register_import
-from server.web.access import role_required
+from server.web.access import current_user, role_required
 from server.web.forms import RegisterImportForm
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -40,13 +40,13 @@ def register_import_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            context |= _run_import(form)
+            context |= _run_import(form, current_user(request))
         if not form.is_valid() or "report" not in context:
             status = 400
     return render(request, "web/register_import.html", context, status=status)
 
 
-def _run_import(form: RegisterImportForm) -> dict[str, object]:
+def _run_import(form: RegisterImportForm, user: User) -> dict[str, object]:
     upload = form.cleaned_data["file"]
     if upload.size > MAX_UPLOAD_BYTES:
         limit = filesizeformat(MAX_UPLOAD_BYTES)
@@ -62,6 +62,8 @@ def _run_import(form: RegisterImportForm) -> dict[str, object]:
             parsed=parsed,
             source=form.cleaned_data["source"],
             skip_bad=form.cleaned_data["skip_bad"],
+            by=user,
+            file_name=upload.name,
         )
     except GridbookError as error:
         if error.spec is not errors.IMPORT_REJECTED:

@@ -81,6 +81,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 areas=data["areas"],
                 language=data["language"],
+                by=current_user(request),
             )
         except GridbookError as error:
             form.add_error(FIELD_OF_ERROR.get(error.code), error.message)
@@ -170,7 +171,7 @@ def person_details(request: HttpRequest, username: str) -> HttpResponse:
         request,
         person,
         PersonForm(request.POST),
-        lambda data: user_update(user=person, **data),
+        lambda data: user_update(user=person, by=current_user(request), **data),
         _("The details of %(name)s were saved."),
         "details",
     )
@@ -184,7 +185,7 @@ def person_areas(request: HttpRequest, username: str) -> HttpResponse:
         request,
         person,
         AreasForm(request.POST, areas=Area.objects.filter(is_active=True)),
-        lambda data: user_assign_areas(user=person, areas=data["areas"]),
+        lambda data: user_assign_areas(user=person, areas=data["areas"], by=current_user(request)),
         _("The areas of %(name)s were saved."),
         "areas",
     )
@@ -195,12 +196,18 @@ def person_areas(request: HttpRequest, username: str) -> HttpResponse:
 def person_password(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username)
     if "generate" in request.POST:
-        return _person_page(request, person, shown_password=user_reset_password(user=person))
+        return _person_page(
+            request,
+            person,
+            shown_password=user_reset_password(user=person, by=current_user(request)),
+        )
     return _save(
         request,
         person,
         SetPasswordForm(request.POST),
-        lambda data: user_set_password(user=person, password=data["password"]),
+        lambda data: user_set_password(
+            user=person, password=data["password"], by=current_user(request)
+        ),
         _("The password of %(name)s was changed."),
         "password",
     )
@@ -212,7 +219,7 @@ def person_active(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username)
     try:
         if request.POST.get("active") == "yes":
-            user_reactivate(user=person)
+            user_reactivate(user=person, by=current_user(request))
             messages.success(request, _("%(name)s can sign in again.") % _named(person))
         else:
             user_deactivate(user=person, by=current_user(request))

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -97,7 +98,7 @@ def collector_token(request: HttpRequest, username: str) -> HttpResponse:
     person = _collector(username)
     action = request.POST.get("action")
     if action == "revoke":
-        if collector_token_revoke(user=person):
+        if collector_token_revoke(user=person, by=current_user(request)):
             messages.success(
                 request,
                 _(
@@ -122,8 +123,8 @@ def collector_token(request: HttpRequest, username: str) -> HttpResponse:
             )
             % _named(person),
         )
-    else:
-        raise Http404
+    else:  # the page's buttons always name one: the address exists, the request is wrong
+        raise BadRequest("action must be issue or revoke")
     return redirect("web:person", username=person.username)
 
 

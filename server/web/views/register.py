@@ -122,7 +122,7 @@ def _grid(request: HttpRequest, scope: Scope, grid: Area) -> HttpResponse:
 def household(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     scope = scope_for(user)
-    found = household_detail(scope=scope, code=code)
+    found = household_detail(scope=scope, code=code, viewer=user)
     if found is None:
         raise Http404
     personal = personal_data_for(user)

@@ -10,6 +10,7 @@ Reviewing (managers and administrators responsible for the grid) goes through
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -138,6 +139,8 @@ def submission_review_post(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     view = _detail_or_404(request, pk)
     shown = view.submission
+    if not may_review(user, shown):  # before the form: a refused person learns nothing of it
+        raise PermissionDenied
     form = ReviewForm(request.POST, auto_id="review_%s")
     if not form.is_valid():
         return _submission_page(request, pk, review_form=form, status=400)

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from zipstream import ZIP_DEFLATED, ZIP_STORED, ZipStream
 
 from server.accounts.models import User
@@ -67,7 +68,7 @@ class Request:
 
 SYSTEM_LABELS = {
     "SubmissionDate": lambda: _("Submission date"),
-    "meta-instanceID": lambda: _("Instance ID"),
+    "meta-instanceID": lambda: pgettext("export column", "Instance ID"),
     "KEY": lambda: "KEY",
     "PARENT_KEY": lambda: "PARENT_KEY",
     "SubmitterID": lambda: _("Submitter (user name)"),

@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from server.accounts.privacy import personal_data_for
@@ -58,7 +58,7 @@ DIMENSIONS = {
     "environment": gettext_lazy("Environment and sanitation"),
     "security": gettext_lazy("Public safety"),
     "property": gettext_lazy("Property management"),
-    "mediation": gettext_lazy("Dispute mediation"),
+    "mediation": pgettext_lazy("export column", "Dispute mediation"),
     "openness": gettext_lazy("Openness of community affairs"),
     "convenience": gettext_lazy("Convenience services"),
     "overall": gettext_lazy("Overall"),
@@ -101,21 +101,21 @@ LEDGER_COLUMNS: tuple[tuple[str, Callable[[], str], str], ...] = (
     ("category", lambda: _("Need category"), "text"),
     ("description", lambda: _("What is needed"), "text"),
     ("urgency", lambda: _("Urgency"), "text"),
-    ("raised_at", lambda: _("Raised"), "datetime"),
+    ("raised_at", lambda: pgettext("export column", "Raised"), "datetime"),
     ("raised_by", lambda: _("Raised by"), "text"),
     ("status", lambda: _("Status"), "text"),
     ("handling_level", lambda: _("Handled by"), "text"),
     ("department", lambda: _("Department"), "text"),
     ("assignee", lambda: _("Assignee"), "text"),
-    ("assigned_at", lambda: _("Assigned"), "datetime"),
-    ("due_at", lambda: _("Due"), "datetime"),
-    ("overdue", lambda: _("Overdue"), "text"),
-    ("resolved_at", lambda: _("Resolved"), "datetime"),
+    ("assigned_at", lambda: pgettext("export column", "Assigned"), "datetime"),
+    ("due_at", lambda: pgettext("export column", "Due"), "datetime"),
+    ("overdue", lambda: pgettext("export column", "Overdue"), "text"),
+    ("resolved_at", lambda: pgettext("export column", "Resolved"), "datetime"),
     ("on_spot", lambda: _("Resolved on the spot"), "text"),
     ("resolution", lambda: _("Resolution"), "text"),
     ("escalations", lambda: _("Escalations"), "integer"),
     ("reopened", lambda: _("Times reopened"), "integer"),
-    ("followups", lambda: _("Follow-ups"), "integer"),
+    ("followups", lambda: pgettext("export column", "Follow-ups"), "integer"),
     ("followed_up_at", lambda: _("Last follow-up"), "datetime"),
     ("followup_outcome", lambda: _("Follow-up result"), "text"),
     ("photo", lambda: _("Photo"), "text"),
@@ -319,9 +319,12 @@ def _blocks(rows: list[_Row]) -> list[Block]:
         [
             (_("Households"), lambda r: r.data["register"]["households"]),
             (_("Residents"), lambda r: r.data["register"]["residents"]),
-            (_("Buildings"), lambda r: r.data["register"]["buildings"]),
-            (_("Compounds"), lambda r: r.data["register"]["compounds"]),
-            (_("Priority households"), lambda r: r.data["register"]["priority_households"]),
+            (pgettext("export column", "Buildings"), lambda r: r.data["register"]["buildings"]),
+            (pgettext("export column", "Compounds"), lambda r: r.data["register"]["compounds"]),
+            (
+                pgettext("export column", "Priority households"),
+                lambda r: r.data["register"]["priority_households"],
+            ),
             *_counter_columns(
                 rows,
                 lambda r: r.data["register"]["residence_types"],
@@ -332,9 +335,9 @@ def _blocks(rows: list[_Row]) -> list[Block]:
         ],
     )
     visits: Block = (
-        _("Visit coverage"),
+        pgettext("export column", "Visit coverage"),
         [
-            (_("Visits"), lambda r: r.data["visits"]["total"]),
+            (pgettext("export column", "Visits"), lambda r: r.data["visits"]["total"]),
             (_("Households visited"), lambda r: r.data["visits"]["households_visited"]),
             (_("Coverage (%)"), lambda r: _percent(r.data["visits"]["coverage"])),
             (_("Priority households visited"), lambda r: r.data["visits"]["priority_visited"]),
@@ -342,7 +345,7 @@ def _blocks(rows: list[_Row]) -> list[Block]:
             (_("Nobody home (%)"), lambda r: _percent(r.data["visits"]["nobody_home_rate"])),
             (_("Median visit minutes"), lambda r: r.data["visits"]["median_minutes"] or ""),
             (_("Households not visited"), lambda r: r.data["visits"]["not_visited"]),
-            (_("Photos"), lambda r: r.data["visits"]["photos"]),
+            (pgettext("export column", "Photos"), lambda r: r.data["visits"]["photos"]),
             *_counter_columns(
                 rows, lambda r: r.data["visits"]["by_result"], lambda k: results.get(k, k)
             ),
@@ -354,7 +357,7 @@ def _blocks(rows: list[_Row]) -> list[Block]:
     needs: Block = (
         _("Needs"),
         [
-            (_("Needs raised"), lambda r: r.data["needs"]["raised"]),
+            (pgettext("export column", "Needs raised"), lambda r: r.data["needs"]["raised"]),
             *_counter_columns(
                 rows, lambda r: r.data["needs"]["by_category"], lambda k: categories.get(k, k)
             ),
@@ -364,7 +367,7 @@ def _blocks(rows: list[_Row]) -> list[Block]:
                 lambda k: _("At period end: {status}").format(status=_label(NeedStatus, k)),
             ),
             (_("Overdue at period end"), lambda r: r.data["needs"]["overdue_at_end"]),
-            (_("Resolved"), lambda r: r.data["needs"]["resolved"]),
+            (pgettext("export column", "Resolved"), lambda r: r.data["needs"]["resolved"]),
             (
                 _("Resolved on the spot (%)"),
                 lambda r: _percent(r.data["needs"]["resolved_on_spot_share"]),
@@ -384,10 +387,10 @@ def _blocks(rows: list[_Row]) -> list[Block]:
     followup: Block = (
         _("Follow-up"),
         [
-            (_("Resolved"), lambda r: r.data["followup"]["resolved"]),
+            (pgettext("export column", "Resolved"), lambda r: r.data["followup"]["resolved"]),
             (_("Followed up"), lambda r: r.data["followup"]["followed_up"]),
             (_("Follow-up rate (%)"), lambda r: _percent(r.data["followup"]["rate"])),
-            (_("Answers"), lambda r: r.data["followup"]["responses"]),
+            (pgettext("export column", "Answers"), lambda r: r.data["followup"]["responses"]),
             *[
                 (
                     str(outcome.label),

@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from zipstream import ZIP_DEFLATED, ZipStream
 
 from server.accounts.privacy import PersonalData, personal_data_for
@@ -143,7 +143,7 @@ DEPARTMENTS: dict[str, Department] = {
     for department in (
         Department(
             "police",
-            gettext_lazy("Public security"),
+            pgettext_lazy("export column", "Public security"),
             (SpecialPopulation.MIGRANT,),
             (ResidenceType.RENTER, ResidenceType.MIGRANT, ResidenceType.HUKOU_SEPARATED),
             (

@@ -3,18 +3,19 @@ shipped XLSForms (forms/README.md, choice-value contract); the rest are the serv
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NeedStatus(models.TextChoices):
     """DOMAIN §2.3. A need resolved on the spot is ``resolved`` with ``on_spot`` set."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("need status", "Open")
     ASSIGNED = "assigned", _("Assigned")
     IN_PROGRESS = "in_progress", _("In progress")
     ESCALATED = "escalated", _("Escalated")
     RESOLVED = "resolved", _("Resolved")
     FOLLOWED_UP = "followed_up", _("Followed up")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("need status", "Closed")
     REOPENED = "reopened", _("Reopened")
 
 
@@ -71,7 +72,7 @@ class EventKind(models.TextChoices):
     ESCALATE = "escalate", _("Escalated")
     RESOLVE = "resolve", _("Resolved")
     FOLLOW_UP = "follow_up", _("Followed up")
-    CLOSE = "close", _("Closed")
+    CLOSE = "close", pgettext_lazy("need status", "Closed")
     REOPEN = "reopen", _("Reopened")
     NOTE = "note", _("Note")
 
@@ -94,7 +95,7 @@ class ChangeKind(models.TextChoices):
 class ChangeState(models.TextChoices):
     PENDING = "pending", _("Pending approval")
     APPLIED = "applied", _("Applied")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("register change", "Rejected")
     SUPERSEDED = "superseded", _("Replaced by an edit")
 
 

@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from server.accounts.models import Role
+from server.submissions.browse import attachment_open
 from server.web.access import current_user, role_required
 from server.web.photos import photo_for
 
@@ -20,18 +21,15 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     attachment = photo_for(user=current_user(request), pk=pk)
     if attachment is None:
         raise Http404
-    thumbnail = request.GET.get("size") == "thumbnail" and bool(attachment.thumbnail)
-    download = request.GET.get("download") == "1"
-    stored = attachment.thumbnail if thumbnail else attachment.file
     try:
-        opened = stored.open("rb")
+        opened = attachment_open(attachment, thumbnail=request.GET.get("size") == "thumbnail")
     except (FileNotFoundError, OSError) as missing:
         raise Http404 from missing
     response = FileResponse(
-        opened,
-        as_attachment=download,
-        filename=attachment.name,
-        content_type="image/jpeg" if thumbnail else attachment.content_type or None,
+        opened.file,
+        as_attachment=request.GET.get("download") == "1",
+        filename=opened.name,
+        content_type=opened.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, max_age=3600)

@@ -4,8 +4,8 @@ exports storage, which S3 receives as a multipart upload. Nothing holds a whole 
 
 - ``CsvTables``: one UTF-8 CSV with a BOM per table (Excel on Chinese Windows reads the BOM
   as "this is UTF-8"), RFC 4180 quoting, CRLF line ends, formulas neutralised.
-- ``XlsxTables``: xlsxwriter in ``constant_memory`` mode (each sheet streams to its own temp
-  file); a table past Excel's 1,048,576 rows continues on a new sheet ``name (2)``.
+- ``XlsxTables`` (``exports/xlsx.py``): each sheet's XML streams to its own temp file; a
+  table past Excel's 1,048,576 rows continues on a new sheet ``name (2)``.
 - ``store_stream``: saves an iterable of bytes to a storage without a local copy.
 """
 
@@ -14,25 +14,22 @@ from __future__ import annotations
 import csv
 import io
 import queue
-import re
 import threading
 from collections.abc import Iterable, Iterator
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.core.files import File
 from django.core.files.storage import Storage
 
-from server.exports.cells import TEXT, csv_cells, numeric_columns, typed, xlsx_kinds
+from server.exports.cells import csv_cells, numeric_columns
 from server.exports.layout import Column
-from server.exports.safety import FORMULA_STARTS, UTF8_BOM, neutralise
+from server.exports.safety import UTF8_BOM, neutralise
+from server.exports.xlsx import XlsxTables
 
-EXCEL_MAX_ROWS = 1_048_576
-ZIP64_CELLS = 20_000_000
-SHEET_NAME_MAX = 31
-_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+__all__ = ["CsvTables", "XlsxTables", "storage_chunks", "store_file", "store_stream"]
+
 CHUNK = 1024 * 1024
 
 
@@ -61,101 +58,6 @@ class CsvTables:
     def close(self) -> None:
         for handle, _, _ in self._files.values():
             handle.close()
-
-
-class XlsxTables:
-    """One worksheet per table (more past Excel's row limit) in one workbook."""
-
-    def __init__(
-        self, path: Path, zone: tzinfo, *, max_rows: int = EXCEL_MAX_ROWS, cells: int = 0
-    ) -> None:
-        self.zone = zone
-        self.max_rows = max_rows
-        self.workbook = xlsxwriter.Workbook(
-            str(path),
-            {
-                "constant_memory": True,
-                "tmpdir": str(path.parent),
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-        if cells > ZIP64_CELLS:
-            # A sheet's XML passes 4 GB near 40 million cells; the ZIP then needs ZIP64 (Excel
-            # 2010+ opens it; LibreOffice may not). Smaller workbooks keep the plain format.
-            self.workbook.use_zip64()
-        self.header_format = self.workbook.add_format({"bold": True, "bg_color": "#EEF2F7"})
-        self.date_format = self.workbook.add_format({"num_format": "yyyy-mm-dd"})
-        self.datetime_format = self.workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        self._sheets: dict[str, list[Any]] = {}
-        self._names: set[str] = set()
-
-    def add_table(self, name: str, columns: list[Column], *, print_title: str = "") -> None:
-        self._sheets[name] = [None, 0, columns, name, 1, print_title, xlsx_kinds(columns)]
-        self._new_sheet(name)
-
-    def _new_sheet(self, name: str) -> None:
-        state = self._sheets[name]
-        columns, base, number, title = state[2], state[3], state[4], state[5]
-        sheet = self.workbook.add_worksheet(self._sheet_name(base, number))
-        for index, column in enumerate(columns):
-            sheet.write_string(0, index, neutralise(column.header), self.header_format)
-            sheet.set_column(index, index, _width(column))
-        sheet.freeze_panes(1, 0)
-        sheet.repeat_rows(0)
-        sheet.set_landscape()
-        sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
-        if title:
-            sheet.set_header(f"&C{title.replace('&', '&&')}")
-        sheet.set_footer("&C&P / &N")
-        state[0], state[1] = sheet, 1
-
-    def _sheet_name(self, base: str, number: int) -> str:
-        clean = _SHEET_UNSAFE.sub("_", base).strip("'") or "Sheet"
-        suffix = f" ({number})" if number > 1 else ""
-        name = clean[: SHEET_NAME_MAX - len(suffix)] + suffix
-        counter = 2
-        while name.lower() in self._names:
-            extra = f"~{counter}"
-            name = clean[: SHEET_NAME_MAX - len(suffix) - len(extra)] + extra + suffix
-            counter += 1
-        self._names.add(name.lower())
-        return name
-
-    def write(self, name: str, values: list[Any]) -> None:
-        state = self._sheets[name]
-        if state[1] >= self.max_rows:
-            state[4] += 1
-            self._new_sheet(name)
-        sheet, row, kinds = state[0], state[1], state[6]
-        zone = self.zone
-        write_string, write_number = sheet.write_string, sheet.write_number
-        for index, value in enumerate(values):
-            if value == "" or value is None:
-                continue
-            kind = kinds[index]
-            if kind == TEXT and value.__class__ is str:
-                write_string(row, index, "'" + value if value[0] in FORMULA_STARTS else value)
-                continue
-            cell = typed(value, kind, zone)
-            if cell.__class__ is str:
-                write_string(row, index, cell)
-            elif isinstance(cell, bool | int | float):
-                write_number(row, index, cell)
-            elif isinstance(cell, datetime):
-                sheet.write_datetime(row, index, cell, self.datetime_format)
-            else:
-                sheet.write_datetime(row, index, cell, self.date_format)
-        state[1] = row + 1
-
-    def close(self) -> None:
-        self.workbook.close()
-
-
-def _width(column: Column) -> int:
-    return max(8, min(40, len(column.header.encode("utf-8")) // 2 + 4))
 
 
 _END = b""

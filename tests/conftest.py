@@ -196,13 +196,17 @@ def build_world() -> World:
 
 @pytest.fixture(autouse=True)
 def _no_remembered_grids() -> Iterator[None]:
-    """Grids found by code are remembered per process (submissions.selectors); every test
-    builds its own areas, so none may see another test's."""
+    """Grids found by code and generated register lists are remembered per process
+    (submissions.selectors, xforms.register_cache); every test builds its own areas, so none
+    may see another test's."""
     from server.submissions.selectors import forget_grids
+    from server.xforms.register_cache import clear as forget_register_lists
 
     forget_grids()
+    forget_register_lists()
     yield
     forget_grids()
+    forget_register_lists()
 
 
 @pytest.fixture

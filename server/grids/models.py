@@ -148,6 +148,9 @@ class Building(models.Model):
     )
     unit_count = models.PositiveSmallIntegerField(_("units"), null=True, blank=True)
     floor_count = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
+    # Register lists on the phones are remembered until a row they show changes
+    # (xforms/register_cache.py): every write of a building must move this.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("building")

@@ -170,10 +170,13 @@ def apply_buildings(rows: list[Row], report: ImportReport) -> None:
                 )
             )
         elif _set_changed(building, values):
+            building.updated_at = timezone.now()
             changed.append(building)
     Building.objects.bulk_create(new, batch_size=CHUNK)
     Building.objects.bulk_update(
-        changed, ["label", "grid_id", "compound_id", "unit_count", "floor_count"], batch_size=CHUNK
+        changed,
+        ["label", "grid_id", "compound_id", "unit_count", "floor_count", "updated_at"],
+        batch_size=CHUNK,
     )
     report.created["buildings"] += len(new)
     report.updated["buildings"] += len(changed)

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Now
 
 from server.grids.models import Building, Household
 from server.records import projection, services
@@ -405,4 +406,5 @@ def households_recompute_last_visit(household_ids: Iterable[int] | None = None) 
     return households.update(
         last_visit_at=Subquery(latest.values("visited_at")[:1]),
         last_visit_by=Subquery(latest.values("worker_id")[:1]),
+        updated_at=Now(),
     )

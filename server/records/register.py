@@ -196,7 +196,9 @@ def _apply_new_household(change: RegisterChange) -> None:
     change.household = household
     if change.visit_id is not None:
         Visit.objects.filter(pk=change.visit_id).update(household=household)
-        Need.objects.filter(visit_id=change.visit_id).update(household=household)
+        Need.objects.filter(visit_id=change.visit_id).update(
+            household=household, updated_at=timezone.now()
+        )
         household_touch_last_visit(household=household)
 
 
@@ -264,4 +266,6 @@ def household_touch_last_visit(*, household: Household) -> None:
         .first()
     )
     at, by = latest if latest is not None else (None, None)
-    Household.objects.filter(pk=household.pk).update(last_visit_at=at, last_visit_by_id=by)
+    Household.objects.filter(pk=household.pk).update(
+        last_visit_at=at, last_visit_by_id=by, updated_at=timezone.now()
+    )

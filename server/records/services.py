@@ -20,6 +20,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from server.grids.models import Building, Household
 from server.records import projection, register
@@ -325,7 +326,7 @@ def _retire_needs(needs: object, keep: set[str]) -> None:
         .values_list("need_id", flat=True)
     )
     Need.objects.filter(pk__in=[n.pk for n in gone if n.pk not in handled]).delete()
-    Need.objects.filter(pk__in=handled).update(withdrawn=True)
+    Need.objects.filter(pk__in=handled).update(withdrawn=True, updated_at=timezone.now())
     needs_refold(handled)
 
 

@@ -9,9 +9,9 @@ gets it generated from the register for the collector who asks, limited to their
 The bytes are a pure function of the content, so their md5 changes exactly when the content
 does and phones re-download a list only then: rows sorted by ``name`` with the special rows
 last, UTF-8 without BOM, LF line endings, quoting per RFC 4180 where a value needs it, line
-breaks inside values turned into spaces. Nothing is cached: one collector's lists cost a
-constant number of queries (the grids once, then one query per list, two for households),
-which is fast enough to compute on every request (see tests/xforms/test_register_lists.py).
+breaks inside values turned into spaces. A generated list is remembered with its md5 until
+a row it shows changes (``register_cache``): a sync's manifest and the downloads after it, and
+the next sync of an unchanged grid, cost one fingerprint query instead of generating the list.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from server.accounts.audit import audit_record
 from server.accounts.models import AuditAction, User
 from server.accounts.selectors import collector_grids
 from server.core.masking import mask_name
-from server.core.storage import md5_hex
 from server.grids.choices import HouseholdStatus, SpecialPopulation
 from server.grids.models import Area, Building, Household, HouseholdFlag
+from server.xforms.register_cache import Entry, cached_lists
 from server.xforms.register_names import (
     BUILDINGS,
     COMMUNITIES,
@@ -112,17 +112,24 @@ def register_list_download(*, viewer: User, collector: User, filename: str) -> b
 
 
 def register_list_md5(*, user: User, filename: str) -> str | None:
-    data = register_list(user=user, filename=filename)
-    return None if data is None else md5_hex(data)
+    found = register_lists_with_md5(user=user, filenames=[filename])
+    return found[filename][1] if filename in found else None
 
 
 def register_lists(*, user: User, filenames: Iterable[str]) -> dict[str, bytes]:
     """Several lists for one collector, reading their grids once."""
+    found = register_lists_with_md5(user=user, filenames=filenames)
+    return {name: data for name, (data, _md5) in found.items()}
+
+
+def register_lists_with_md5(*, user: User, filenames: Iterable[str]) -> dict[str, Entry]:
+    """(bytes, md5) of several lists for one collector: remembered until a row they show
+    changes (``register_cache``), else generated."""
     wanted = [name for name in dict.fromkeys(filenames) if name in REGISTER_LIST_NAMES]
     if not wanted:
         return {}
     grids = list(collector_grids(user).select_related("parent__parent"))
-    return {name: render_csv(name, _BUILDERS[name](grids)) for name in wanted}
+    return cached_lists(grids, wanted, lambda name: render_csv(name, _BUILDERS[name](grids)))
 
 
 # ------------------------------------------------------------------ rows

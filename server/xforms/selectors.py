@@ -25,7 +25,7 @@ from server.core.storage import media_storage
 from server.xforms import errors
 from server.xforms.models import Form, FormMedia, FormState, FormVersion
 from server.xforms.register_lists import CONTENT_TYPE as REGISTER_LIST_CONTENT_TYPE
-from server.xforms.register_lists import register_lists
+from server.xforms.register_lists import register_lists_with_md5
 from server.xforms.register_names import REGISTER_LIST_NAMES
 
 ACCEPTING_STATES = (FormState.DRAFT, FormState.OPEN, FormState.CLOSING)
@@ -147,23 +147,19 @@ def manifest_for(*, form_version: FormVersion, user: User) -> list[ManifestFile]
     user may see the form (``form_visible_to``).
     """
     names = expected_filenames(form_version)
-    lists = register_lists(user=user, filenames=names)
+    lists = register_lists_with_md5(user=user, filenames=names)
     media = {item.filename: item for item in _media_of(form_version, names)}
     files: list[ManifestFile] = []
     for name in names:
         if name in lists:
-            data = lists[name]
-            files.append(_register_entry(name, data))
+            data, md5 = lists[name]
+            files.append(
+                ManifestFile(name, md5, len(data), REGISTER_LIST_CONTENT_TYPE, REGISTER_LIST)
+            )
         elif name in media:
             item = media[name]
             files.append(ManifestFile(name, item.md5, item.size, item.content_type, MEDIA))
     return files
-
-
-def _register_entry(name: str, data: bytes) -> ManifestFile:
-    from server.core.storage import md5_hex
-
-    return ManifestFile(name, md5_hex(data), len(data), REGISTER_LIST_CONTENT_TYPE, REGISTER_LIST)
 
 
 def _media_of(form_version: FormVersion, names: list[str]) -> QuerySet[FormMedia]:
@@ -180,13 +176,12 @@ def media_payload(*, form_version: FormVersion, filename: str, user: User) -> Me
     if not form_visible_to(user=user, form=form_version.form):
         return None
     if filename in REGISTER_LIST_NAMES:
-        data = register_lists(user=user, filenames=[filename])[filename]
-        entry = _register_entry(filename, data)
+        data, md5 = register_lists_with_md5(user=user, filenames=[filename])[filename]
         return MediaPayload(
             filename,
-            entry.md5,
-            entry.size,
-            entry.content_type,
+            md5,
+            len(data),
+            REGISTER_LIST_CONTENT_TYPE,
             lambda: io.BytesIO(data),
             kind=REGISTER_LIST,
         )

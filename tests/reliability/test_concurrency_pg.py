@@ -3,10 +3,10 @@ fifty collectors submitting at the same moment, storms of identical resubmission
 uploads whose parts and retries interleave across phones. Real threads against a live
 server: every answer is 201, nothing is duplicated, nothing is lost, no deadlock.
 
-Reserved for the records and exports work (issues in progress), to be added here with the
-same harness: two managers transitioning the same need at once (one wins, the other gets
-409, the history has one entry), and an export running while submissions arrive (the
-export is a consistent snapshot; no submission is lost or blocked)."""
+An export running while submissions arrive: the export is one consistent snapshot (every
+submission committed before it started, each once, repeats with their parents), no
+submission is lost or blocked. Two managers transitioning the same need at once are in
+tests/records/test_lifecycle.py (one wins, the other is told; one history entry)."""
 
 from __future__ import annotations
 
@@ -20,10 +20,12 @@ from django.db import connection
 
 from server.accounts.collector_tokens import collector_token_issue
 from server.accounts.services import user_create
+from server.exports.services import export_request
 from server.submissions.models import Attachment, Submission
 from server.xforms.models import FormVersion
 from server.xforms.services import form_publish, form_set_state
 from tests.conftest import PASSWORD, World
+from tests.exports.support import csv_rows, zip_members
 from tests.openrosa.collect import USER_AGENT, Part, multipart
 from tests.openrosa.conftest import new_instance_id, photo, upload_visit_form, visit_xml
 from tests.openrosa.test_submission import stored_keys
@@ -155,3 +157,68 @@ def test_split_uploads_interleaved_with_their_retries(
         assert sorted(a.name for a in attachments) == sorted(expected[submission.instance_id])
         assert all(a.present for a in attachments)
     assert Attachment.objects.count() == 24
+
+
+def stored_copies(original: Submission, count: int) -> set[str]:
+    """``count`` more submissions like ``original`` (distinct instanceIDs), in bulk."""
+    copies = []
+    for index in range(count):
+        instance_id = f"uuid:stored-{index:05d}"
+        copies.append(
+            Submission(
+                form=original.form,
+                form_version=original.form_version,
+                instance_id=instance_id,
+                root_instance_id=instance_id,
+                xml=original.xml,
+                xml_md5=original.xml_md5,
+                data=original.data,
+                submitted_by=original.submitted_by,
+                received_at=original.received_at,
+                grid=original.grid,
+            )
+        )
+    Submission.objects.bulk_create(copies, batch_size=1000)
+    return {copy.instance_id for copy in copies}
+
+
+def test_an_export_while_submissions_arrive(live_server, form: FormVersion, world: World) -> None:  # type: ignore[no-untyped-def]
+    """A CSV export of 3,001 stored submissions and 20 phones sending new ones, started
+    together: every phone gets 201, the export holds every submission stored before it
+    started exactly once (and none twice of those that arrived meanwhile), and each row of
+    the repeat table belongs to an exported submission."""
+    keys = collectors(world, 21)
+    first, content_type = multipart(visit_xml(form, door_photo=None), [])
+    assert post(live_server.url, keys[0], first, content_type) == 201
+    original = Submission.objects.get()
+    before = {original.instance_id} | stored_copies(original, 3000)
+    bodies = [multipart(visit_xml(form, door_photo=None), []) for _ in keys[1:]]
+    jobs: list[Callable[[], int]] = [
+        lambda k=k, b=b, t=t: post(live_server.url, k, b, t)
+        for k, (b, t) in zip(keys[1:], bodies, strict=True)
+    ]
+    exported: dict[str, object] = {}
+
+    def export() -> int:
+        try:
+            exported["job"] = export_request(
+                user=world.admin, kind="submissions", format="csv_zip", form_id=form.form.form_id
+            )
+        finally:
+            connection.close()  # this thread's own connection
+        return 0
+
+    assert all_at_once([export, *jobs]) == [0] + [201] * 20
+
+    everything = set(Submission.objects.values_list("instance_id", flat=True))
+    assert len(everything) == 3001 + 20
+    job = exported["job"]
+    job.refresh_from_db()  # type: ignore[attr-defined]
+    members = zip_members(job)  # type: ignore[arg-type]
+    main = next(name for name in members if "-" not in name.rsplit("/", 1)[-1])
+    keys_exported = [row["KEY"] for row in csv_rows(members[main])]
+    assert len(keys_exported) == len(set(keys_exported))  # nothing twice
+    assert before <= set(keys_exported) <= everything  # nothing lost, nothing invented
+    for name, data in members.items():
+        if name != main and name.endswith(".csv"):
+            assert {row["PARENT_KEY"] for row in csv_rows(data)} <= set(keys_exported)

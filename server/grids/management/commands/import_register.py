@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext
@@ -41,7 +42,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        language = str(options["language"] or translation.get_language())
+        # The deployment's language, not whatever a caller in the same thread left active.
+        language = str(options["language"] or settings.LANGUAGE_CODE)
         with translation.override(language):
             self._import(options["file"], options)  # type: ignore[arg-type]
 

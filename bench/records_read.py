@@ -159,7 +159,10 @@ def _buildings_and_households(
     for grid in grids:
         for _building_number in range(6 + (grid % 5 == 0)):  # ~6.4 buildings per grid
             building = ids.take("grids_building")
-            building_rows.append((building, f"BD-B{building}", f"{building}栋", grid, None, 2, 8))
+            head = "楼栋长" if rng.random() < 0.7 else ""
+            building_rows.append(
+                (building, f"BD-B{building}", f"{building}栋", grid, None, 2, 8, head, now)
+            )
             for room in range(47):
                 household = ids.take("grids_household")
                 priority = rng.random() < 0.12
@@ -186,8 +189,19 @@ def _buildings_and_households(
                     )
     copy_rows(
         "grids_building",
-        ["id", "code", "label", "grid_id", "compound_id", "unit_count", "floor_count"],
-        building_rows,
+        [
+            "id",
+            "code",
+            "label",
+            "grid_id",
+            "compound_id",
+            "unit_count",
+            "floor_count",
+            "head_name",
+            "head_phone",
+            "updated_at",
+        ],
+        [(*row[:8], "", row[8]) for row in building_rows],
     )
     copy_rows(
         "grids_household",
@@ -275,6 +289,8 @@ TABLES = [
     "records_followup",
     "records_satisfactionresponse",
     "records_satisfactionscore",
+    "records_needssurveyresponse",
+    "grids_flagchange",
 ]
 
 
@@ -344,6 +360,13 @@ def build_activity(register: dict[str, Any], scale: float, ids: Ids, rng: random
     started = time.perf_counter()
     responses = _satisfaction(register["grids"], ids, rng, forms["satisfaction"])
     print(f"satisfaction responses: {responses:,} in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    surveys = _needs_surveys(register["grids"], ids, rng, forms["needs_survey"])
+    changes = _flag_changes(register["households"], ids, rng)
+    print(
+        f"needs surveys: {surveys:,}, flag changes: {changes:,} "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
 
 
 class Table:
@@ -388,7 +411,7 @@ def _forms() -> dict[str, tuple[int, int]]:
     from server.xforms.models import Form, FormVersion
 
     found = {}
-    for form_id in ("hh_visit", "satisfaction"):
+    for form_id in ("hh_visit", "satisfaction", "needs_survey"):
         form = Form.objects.create(form_id=f"bench_{form_id}", title=form_id)
         version = FormVersion.objects.create(
             form=form, version="1", title=form_id, xml=b"<x/>", xml_md5="0" * 32
@@ -416,19 +439,22 @@ def _submission(table: Table, ids: Ids, form: tuple[int, int], grid: int, when: 
 
 VISIT_TYPES = ("routine",) * 8 + ("followup", "special_policy", "condolence", "info_check")
 SERVICES = ("policy", "condolence", "paperwork", "social_security", "health_followup")
+HAZARDS = ("gas", "wiring", "corridor_clutter", "fire_exit")
 
 
 def _visits(
     register: dict[str, Any], ids: Ids, rng: random.Random, form: tuple[int, int]
 ) -> dict[str, Any]:
+    from server.records.hazard_cases import hazards_refold_all
     from server.records.models import Visit, VisitItem
+    from server.records.services import visit_slot
 
     submissions = _submissions()
     visits = Table(
         Visit,
         ["id", "root_instance_id", "submission_id", "grid_id", "household_id", "household_code",
          "visit_type", "result", "visited_at", "received_at", "duration_seconds", "photo_count",
-         "need_count"],
+         "need_count", "visit_slot"],
     )  # fmt: skip
     items = Table(VisitItem, ["id", "visit_id", "grid_id", "visited_at", "kind", "value"])
     raising: list[tuple[int, int, int, datetime]] = []
@@ -447,7 +473,7 @@ def _visits(
             visits.add(
                 visit, instance, ids.next["submissions_submission"] - 1, grid, household,
                 f"BD-H{household}", rng.choice(VISIT_TYPES), result, when, when,
-                rng.randint(120, 1500), 1 + (rng.random() < 0.2), needs,
+                rng.randint(120, 1500), 1 + (rng.random() < 0.2), needs, visit_slot(when),
             )  # fmt: skip
             if result == "met":
                 items.add(
@@ -458,8 +484,9 @@ def _visits(
                     "service",
                     rng.choice(SERVICES),
                 )
-            if rng.random() < 0.05:
-                items.add(ids.take("records_visititem"), visit, grid, when, "hazard", "gas")
+            if result == "met" and rng.random() < 0.05:
+                hazard = rng.choice(HAZARDS)
+                items.add(ids.take("records_visititem"), visit, grid, when, "hazard", hazard)
             for _ in range(needs):
                 raising.append((visit, grid, household, when))
             last_visit[household] = when
@@ -468,6 +495,7 @@ def _visits(
     visits.flush()
     items.flush()
     _set_last_visits(last_visit)
+    hazards_refold_all()
     return {"count": count, "raising": raising}
 
 
@@ -647,6 +675,56 @@ def _satisfaction(grids: list[int], ids: Ids, rng: random.Random, form: tuple[in
                 count += 1
     for table in (submissions, responses, scores):
         table.flush()
+    return count
+
+
+SURVEY_SERVICES = ("eldercare", "health", "employment", "childcare", "property", "culture")
+PAY = ("free_only", "low_cost", "market", "depends")
+VOLUNTEER = ("yes", "maybe", "no", "already")
+
+
+def _needs_surveys(grids: list[int], ids: Ids, rng: random.Random, form: tuple[int, int]) -> int:
+    """One needs survey a year, in May: 30 questionnaires per grid, 10 % declined."""
+    from server.records.models import NeedsSurveyResponse
+
+    submissions = _submissions()
+    responses = Table(
+        NeedsSurveyResponse,
+        ["id", "root_instance_id", "submission_id", "grid_id", "anonymous", "responded_at",
+         "consent", "top1", "top2", "top3", "pay_willing", "volunteer"],
+    )  # fmt: skip
+    count = 0
+    for grid in grids:
+        for _ in range(30):
+            when = at(120 + rng.randint(0, 30), rng.randint(9, 19))
+            instance = _submission(submissions, ids, form, grid, when)
+            consent = rng.random() < 0.9
+            top = rng.sample(SURVEY_SERVICES, 3) if consent else ["", "", ""]
+            responses.add(
+                ids.take("records_needssurveyresponse"), instance,
+                ids.next["submissions_submission"] - 1, grid, True, when, consent, *top,
+                rng.choice(PAY) if consent else "", rng.choice(VOLUNTEER) if consent else "",
+            )  # fmt: skip
+            count += 1
+    submissions.flush()
+    responses.flush()
+    return count
+
+
+def _flag_changes(households: list[tuple[int, int, bool]], ids: Ids, rng: random.Random) -> int:
+    """About 2 % of households gain or lose a flag in the year (the register's history)."""
+    from server.grids.models import FlagChange
+
+    changes = Table(FlagChange, ["id", "household_id", "grid_id", "flag", "added", "source", "at"])
+    count = 0
+    for household, grid, _priority in households:
+        if rng.random() < 0.02:
+            changes.add(
+                ids.take("grids_flagchange"), household, grid, rng.choice(FLAGS),
+                rng.random() < 0.6, "visit", at(rng.randint(0, 364), rng.randint(8, 20)),
+            )  # fmt: skip
+            count += 1
+    changes.flush()
     return count
 
 

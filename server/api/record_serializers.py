@@ -46,6 +46,10 @@ class RegisterOut(serializers.Serializer):
     special_populations = counts_field("active households per special-population flag")
     households_added = serializers.IntegerField(help_text="entered into the register in the period")
     households_removed = serializers.IntegerField()
+    special_populations_added = counts_field(
+        "flags given to households in the period, per flag (any source: visits, imports, staff)"
+    )
+    special_populations_removed = counts_field("flags taken from households in the period")
 
 
 class VisitsOut(serializers.Serializer):
@@ -61,7 +65,25 @@ class VisitsOut(serializers.Serializer):
     not_visited = serializers.IntegerField(help_text="active households not visited in N days")
     photos = serializers.IntegerField()
     services = counts_field("services delivered")
-    hazards = counts_field("hazards observed")
+    hazards = counts_field("hazards observed (visits naming each)")
+    hazards_open = counts_field(
+        "households where a hazard reported in the period is named again by their latest visit "
+        "with someone met, up to the end of the period"
+    )
+    hazards_cleared = counts_field(
+        "households where a hazard reported in the period is not named by that latest visit"
+    )
+    by_hour = serializers.ListField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="visits per local hour 0–23, for the area asked only (null for the areas "
+        "below it, and when there was no visit)",
+    )
+    by_weekday = serializers.ListField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="visits per weekday, Monday first, for the area asked only",
+    )
     env_issues = counts_field("environment issues observed")
 
 
@@ -106,16 +128,32 @@ class SatisfactionOut(serializers.Serializer):
     own_worker_dimensions = serializers.DictField(child=DimensionOut())
 
 
+class RankedServiceOut(serializers.Serializer):
+    service = serializers.CharField(help_text="a choice of the needs survey's svc list")
+    points = serializers.IntegerField(help_text="3 per first choice, 2 per second, 1 per third")
+
+
+class NeedsSurveyOut(serializers.Serializer):
+    responses = serializers.IntegerField(help_text="questionnaires answered in the period")
+    declined = serializers.IntegerField(help_text="residents who declined the survey")
+    top_services = RankedServiceOut(many=True, help_text="highest points first")
+    pay_willing = counts_field("answers per willingness to pay")
+    volunteer = counts_field("answers per willingness to volunteer")
+    volunteer_pool = serializers.IntegerField(help_text="willing (yes) or already volunteering")
+
+
 class FiguresOut(serializers.Serializer):
     area = AreaRef()
     workers = serializers.ListField(
         child=serializers.CharField(), help_text="usernames of the grids' collectors"
     )
+    building_heads = serializers.IntegerField(help_text="buildings with a building head (楼栋长)")
     register = RegisterOut()
     visits = VisitsOut()
     needs = NeedsOut()
     followup = FollowupOut()
     satisfaction = SatisfactionOut()
+    needs_survey = NeedsSurveyOut()
 
 
 class AreaRecordOut(FiguresOut):

@@ -215,6 +215,8 @@ BUILDING_COLUMNS = _columns(
     Column("compound_code", "小区编码", code),
     Column("units", "单元数", integer(0, 100)),
     Column("floors", "层数", integer(0, 200)),
+    Column("building_head", "楼栋长", text(64)),
+    Column("building_head_phone", "楼栋长电话", phone),
 )
 HOUSEHOLD_COLUMNS = _columns(
     Column("household_code", "户编码", code, True),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from server.grids.choices import (
@@ -148,6 +149,10 @@ class Building(models.Model):
     )
     unit_count = models.PositiveSmallIntegerField(_("units"), null=True, blank=True)
     floor_count = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
+    # The building head (楼栋长): a resident volunteer, the grid worker's contact in the
+    # building (DOMAIN §2.6, identity block). Personal data, masked like a household head.
+    head_name = models.CharField(_("building head"), max_length=64, blank=True)
+    head_phone = models.CharField(_("building head's phone"), max_length=32, blank=True)
     # Register lists on the phones are remembered until a row they show changes
     # (xforms/register_cache.py): every write of a building must move this.
     updated_at = models.DateTimeField(auto_now=True)
@@ -282,3 +287,28 @@ class HouseholdFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id}:{self.flag}"
+
+
+class FlagChange(models.Model):
+    """A special-population flag given to or taken from a household, whatever wrote it (a
+    visit, an import, a manager): the register keeps its current flags only, so the record's
+    "change in the period" (DOMAIN §2.6) is read from here. ``grid`` is the household's grid
+    at the time, so a record counts the change where it happened."""
+
+    household = models.ForeignKey(Household, models.CASCADE, related_name="+")
+    grid = models.ForeignKey(Area, models.PROTECT, related_name="+")
+    flag = models.CharField(max_length=24)
+    added = models.BooleanField(help_text="True: the flag was given; False: taken away.")
+    source = models.CharField(max_length=32, choices=Source.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("special-population flag change")
+        verbose_name_plural = _("special-population flag changes")
+        indexes = [
+            models.Index(fields=["grid", "at"], name="flagchange_grid_at"),
+            models.Index(fields=["at"], include=["grid", "flag", "added"], name="flagchange_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'+' if self.added else '-'}{self.flag} {self.household_id}"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from server.grids.choices import AreaLevel
+from server.grids.flag_history import flags_changed
 from server.grids.importing import Row
 from server.grids.models import Area, Building, Compound, Household, HouseholdFlag
 
@@ -160,6 +161,8 @@ def apply_buildings(rows: list[Row], report: ImportReport) -> None:
             "compound_id": compounds.get(row.get("compound_code")),
             "unit_count": row.get("units"),
             "floor_count": row.get("floors"),
+            "head_name": row.get("building_head"),
+            "head_phone": row.get("building_head_phone"),
         }
         building = existing.get(row.get("building_code"))
         if building is None:
@@ -175,7 +178,16 @@ def apply_buildings(rows: list[Row], report: ImportReport) -> None:
     Building.objects.bulk_create(new, batch_size=CHUNK)
     Building.objects.bulk_update(
         changed,
-        ["label", "grid_id", "compound_id", "unit_count", "floor_count", "updated_at"],
+        [
+            "label",
+            "grid_id",
+            "compound_id",
+            "unit_count",
+            "floor_count",
+            "head_name",
+            "head_phone",
+            "updated_at",
+        ],
         batch_size=CHUNK,
     )
     report.created["buildings"] += len(new)
@@ -268,6 +280,7 @@ def _apply_flags(
     ).values_list("household_id", "flag", "source"):
         current.setdefault(household_id, {})[flag] = flag_source
     added, removed = [], []
+    removed_by: dict[tuple[int, str], str] = {}
     for row in flagged:
         row_source = row.get("source") or source
         household_id = households[row.get("household_code")].pk
@@ -277,13 +290,19 @@ def _apply_flags(
             HouseholdFlag(household_id=household_id, flag=flag, source=row_source)
             for flag in sorted(wanted - set(have))
         ]
-        removed += [
-            (household_id, flag)
-            for flag, owner in have.items()
-            if owner == row_source and flag not in wanted
-        ]
+        for flag, owner in have.items():
+            if owner == row_source and flag not in wanted:
+                removed.append((household_id, flag))
+                removed_by[household_id, flag] = row_source
     HouseholdFlag.objects.bulk_create(added)
     for household_id, flag in removed:
         HouseholdFlag.objects.filter(household_id=household_id, flag=flag).delete()
+    flags_changed(
+        [(item.household_id, item.flag, True, item.source) for item in added]
+        + [
+            (household_id, flag, False, removed_by[household_id, flag])
+            for household_id, flag in removed
+        ]
+    )
     report.created["flags"] += len(added)
     report.removed["flags"] += len(removed)

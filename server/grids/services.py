@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from server.core.errors import GridbookError
 from server.grids import errors
 from server.grids.choices import PARENT_LEVEL, AreaLevel, GridLayer, Source
+from server.grids.flag_history import flags_changed
 from server.grids.models import Area, Building, Compound, Household, HouseholdFlag
 from server.grids.register_writes import default_address
 
@@ -114,3 +115,7 @@ def household_set_flags(*, household: Household, flags: Iterable[str], source: s
     )
     stale = [flag for flag, owner in have.items() if owner == source and flag not in wanted]
     HouseholdFlag.objects.filter(household=household, flag__in=stale).delete()
+    flags_changed(
+        [(household.pk, flag, True, source) for flag in sorted(wanted - set(have))]
+        + [(household.pk, flag, False, source) for flag in sorted(stale)]
+    )

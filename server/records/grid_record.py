@@ -21,6 +21,7 @@ from server.accounts.models import AreaAssignment, Role
 from server.grids.choices import AreaLevel, HouseholdStatus
 from server.grids.models import Area, Building, Compound, Household, HouseholdFlag
 from server.records.record_blocks import ACTIVITY_BLOCKS, Block, satisfaction
+from server.records.record_field_blocks import FIELD_BLOCKS
 from server.records.record_figures import RecordFigures
 from server.records.record_period import Period
 from server.records.rollup import (
@@ -116,12 +117,14 @@ def _rolled_up(
     areas = scope.areas().filter(is_active=True, path__startswith=area.path).order_by("path")
     rollup: Rollup[RecordFigures] = Rollup(areas, RecordFigures)
     grid_ids = rollup.grid_ids if scope.sees_residents else ()
+    every_grid = dict(Area.objects.filter(level=AreaLevel.GRID).values_list("pk", "is_active"))
     window = Window(
         root=area,
         # The scope decided which areas are visible; resident rows are read only for the
         # grids among them, and none at all for a person who sees no resident data.
         grid_ids=grid_ids,
-        by_date=reads_by_date(len(grid_ids), _active_grids()),
+        by_date=reads_by_date(len(grid_ids), sum(every_grid.values())),
+        left_out=tuple(sorted(set(every_grid) - set(grid_ids))),
         start=period.start,
         end=period.end,
         reference=reference,
@@ -131,10 +134,6 @@ def _rolled_up(
         block(scope, window, rollup)
     rollup.finish(RecordFigures.merge)
     return rollup
-
-
-def _active_grids() -> int:
-    return Area.objects.filter(level=AreaLevel.GRID, is_active=True).count()
 
 
 def _now() -> datetime:
@@ -201,10 +200,15 @@ def _flags(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
 
 
 def _buildings(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
-    """Buildings per grid, compounds per community. Two queries."""
+    """Buildings and building heads (楼栋长) per grid, compounds per community. Two
+    queries."""
     buildings = under(Building.objects.all(), "grid", window)
-    for row in buildings.values("grid_id").annotate(n=Count("pk")).order_by():
+    rows = buildings.values("grid_id").annotate(
+        n=Count("pk"), heads=Count("pk", filter=~Q(head_name=""))
+    )
+    for row in rows.order_by():
         rollup.add(row["grid_id"], number_add("buildings", row["n"]))
+        rollup.add(row["grid_id"], number_add("building_heads", row["heads"]))
     if not scope.sees_residents:
         return
     communities = [area.pk for area in rollup.areas.values() if area.level == AreaLevel.COMMUNITY]
@@ -226,7 +230,7 @@ def _workers(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> Non
         rollup.add(grid_id, set_add("workers", username))
 
 
-BLOCKS: list[Block] = [_workers, _register, _flags, _buildings, *ACTIVITY_BLOCKS]
+BLOCKS: list[Block] = [_workers, _register, _flags, _buildings, *ACTIVITY_BLOCKS, *FIELD_BLOCKS]
 
 SATISFACTION_BLOCKS: list[Block] = [satisfaction]
 """Only the satisfaction questionnaires (responses and scores per dimension): two queries."""

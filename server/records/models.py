@@ -71,6 +71,12 @@ class Visit(models.Model):
     result = models.CharField(_("result"), max_length=32, blank=True)
     met_whom = models.CharField(_("person met"), max_length=32, blank=True)
     visited_at = models.DateTimeField(_("visited"), help_text="Start of the form, else receipt.")
+    visit_slot = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="(ISO weekday - 1) * 24 + hour of visited_at in local time: the record's "
+        "visits by weekday and hour read this column, not a time-zone conversion per row.",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField()
@@ -125,6 +131,7 @@ class Visit(models.Model):
                     "result",
                     "duration_seconds",
                     "photo_count",
+                    "visit_slot",
                 ],
                 name="visit_date_cover",
             ),
@@ -151,6 +158,11 @@ class VisitItem(models.Model):
     visited_at = models.DateTimeField()
     kind = models.CharField(max_length=16, choices=Kind.choices)
     value = models.CharField(max_length=48)
+    # Hazard cases (records/hazard_cases.py, refolded from the household's visits): a hazard
+    # item opens a case when the household's previous met visit did not name it; the case
+    # is cleared by the first later met visit that does not name it.
+    opens_case = models.BooleanField(default=False)
+    cleared_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -162,6 +174,13 @@ class VisitItem(models.Model):
                 fields=["visited_at"],
                 include=["grid", "kind", "value"],
                 name="visititem_date_cover",
+            ),
+            # records-read: the hazard cases opened in a period (a small share of the items)
+            models.Index(
+                fields=["visited_at"],
+                include=["grid", "value", "cleared_at"],
+                condition=Q(kind="hazard", opens_case=True),
+                name="visititem_hazard_case",
             ),
         ]
 

@@ -28,6 +28,7 @@ from django.db.models.functions import Now
 from server.grids.models import Building, Household
 from server.records import projection, services
 from server.records.choices import ChangeKind, ChangeState, EventKind, EventSource, NeedStatus
+from server.records.hazard_cases import hazards_refold_all
 from server.records.models import (
     FollowUp,
     Need,
@@ -74,6 +75,7 @@ def records_rebuild(
         needs_refold(need_ids)
         report.needs = len(need_ids)
         report.households = households_recompute_last_visit()
+        hazards_refold_all()
     return report
 
 

@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.expressions import Func
 
 from server.grids.choices import HouseholdStatus
+from server.grids.models import Household
 from server.records.choices import ACTIVE_STATUSES, CollectorRole, EventKind
 from server.records.models import (
     FollowUp,
@@ -49,11 +50,11 @@ if TYPE_CHECKING:
 Block = Callable[["Scope", Window, Rollup[RecordFigures]], None]
 
 
-def _in_period(field: str, window: Window) -> Q:
+def in_period(field: str, window: Window) -> Q:
     return Q(**{f"{field}__gte": window.start, f"{field}__lt": window.end})
 
 
-def _rows(queryset: QuerySet[Any]) -> Any:
+def unordered(queryset: QuerySet[Any]) -> Any:
     return queryset.order_by()  # no ORDER BY: a GROUP BY must not group by the default order
 
 
@@ -62,9 +63,9 @@ def _rows(queryset: QuerySet[Any]) -> Any:
 
 def visits(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Visits by type and result, their photos. One query."""
-    rows = _rows(
+    rows = unordered(
         under(Visit.objects.all(), "grid", window)
-        .filter(_in_period("visited_at", window))
+        .filter(in_period("visited_at", window))
         .values("grid_id", "visit_type", "result")
         .annotate(n=Count("pk"), photos=Sum("photo_count"))
     )
@@ -78,26 +79,27 @@ def visits(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
 
 def visited_households(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Active households visited at least once in the period (all, and priority ones), per
-    grid. One query: distinct households counted in the database."""
-    rows = _rows(
-        under(Visit.objects.all(), "grid", window)
-        .filter(_in_period("visited_at", window), household__status=HouseholdStatus.ACTIVE)
-        .values("grid_id")
-        .annotate(
-            households=Count("household", distinct=True),
-            priority=Count("household", distinct=True, filter=Q(household__priority=True)),
-        )
+    grid of the household (so the numerator of coverage is part of its denominator). One
+    query: a semi-join from the register to the period's visits, four times cheaper at a
+    district's year than counting distinct households over the visits."""
+    visited = Visit.objects.filter(household=OuterRef("pk")).filter(in_period("visited_at", window))
+    rows = unordered(
+        under(Household.objects.filter(status=HouseholdStatus.ACTIVE), "building__grid", window)
+        .filter(Exists(visited))
+        .values("building__grid_id")
+        .annotate(households=Count("pk"), priority=Count("pk", filter=Q(priority=True)))
     )
     for row in rows:
-        rollup.add(row["grid_id"], number_add("households_visited", row["households"]))
-        rollup.add(row["grid_id"], number_add("priority_visited", row["priority"]))
+        grid = row["building__grid_id"]
+        rollup.add(grid, number_add("households_visited", row["households"]))
+        rollup.add(grid, number_add("priority_visited", row["priority"]))
 
 
 def visit_minutes(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """How many visits lasted each whole number of minutes (for the median). One query."""
-    rows = _rows(
+    rows = unordered(
         under(Visit.objects.all(), "grid", window)
-        .filter(_in_period("visited_at", window), duration_seconds__isnull=False)
+        .filter(in_period("visited_at", window), duration_seconds__isnull=False)
         .annotate(minutes=F("duration_seconds") / 60)
         .values("grid_id", "minutes")
         .annotate(n=Count("pk"))
@@ -114,9 +116,9 @@ def visit_items(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> 
         VisitItem.Kind.HAZARD: "hazards",
         VisitItem.Kind.ENV: "env_issues",
     }
-    rows = _rows(
+    rows = unordered(
         under(VisitItem.objects.all(), "grid", window)
-        .filter(_in_period("visited_at", window), kind__in=list(kinds))
+        .filter(in_period("visited_at", window), kind__in=list(kinds))
         .exclude(value="none")
         .values("grid_id", "kind", "value")
         .annotate(n=Count("pk"))
@@ -134,9 +136,9 @@ def _needs(scope: Scope, window: Window) -> QuerySet[Need]:
 
 def needs_raised(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Needs raised in the period, by category. One query."""
-    rows = _rows(
+    rows = unordered(
         _needs(scope, window)
-        .filter(_in_period("raised_at", window))
+        .filter(in_period("raised_at", window))
         .values("grid_id", "category")
         .annotate(n=Count("pk"))
     )
@@ -176,7 +178,7 @@ def _count_statuses(needs: QuerySet[Need], window: Window, rollup: Rollup[Record
         default=Value(0),
         output_field=IntegerField(),
     )
-    rows = _rows(
+    rows = unordered(
         needs.annotate(past_due=past_due)
         .values("grid_id", "status_then", "past_due")
         .annotate(n=Count("pk"))
@@ -190,8 +192,8 @@ def _count_statuses(needs: QuerySet[Need], window: Window, rollup: Rollup[Record
 def needs_resolved(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Needs resolved in the period (their latest resolution): on the spot or not, followed
     up or not; and how many took each whole number of days (for the median). Two queries."""
-    resolved = _needs(scope, window).filter(_in_period("resolved_at", window))
-    rows = _rows(
+    resolved = _needs(scope, window).filter(in_period("resolved_at", window))
+    rows = unordered(
         resolved.values("grid_id").annotate(
             n=Count("pk"),
             on_spot=Count("pk", filter=Q(on_spot=True)),
@@ -202,7 +204,7 @@ def needs_resolved(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) 
         rollup.add(row["grid_id"], number_add("needs_resolved", row["n"]))
         rollup.add(row["grid_id"], number_add("resolved_on_spot", row["on_spot"]))
         rollup.add(row["grid_id"], number_add("resolved_followed_up", row["followed"]))
-    days = _rows(
+    days = unordered(
         resolved.annotate(days=WholeDaysBetween("raised_at", "resolved_at"))
         .values("grid_id", "days")
         .annotate(n=Count("pk"))
@@ -214,8 +216,8 @@ def needs_resolved(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) 
 def need_events(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Escalations in the period by level, and reopenings. One query."""
     events = under(NeedEvent.objects.filter(applied=True), "need__grid", window)
-    rows = _rows(
-        events.filter(_in_period("at", window), kind__in=[EventKind.ESCALATE, EventKind.REOPEN])
+    rows = unordered(
+        events.filter(in_period("at", window), kind__in=[EventKind.ESCALATE, EventKind.REOPEN])
         .values("need__grid_id", "kind", "handling_level")
         .annotate(n=Count("pk"))
     )
@@ -233,9 +235,9 @@ def need_events(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> 
 
 def followups(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """回访 answers given in the period, by outcome. One query."""
-    rows = _rows(
+    rows = unordered(
         under(FollowUp.objects.all(), "grid", window)
-        .filter(_in_period("at", window))
+        .filter(in_period("at", window))
         .exclude(outcome="")
         .values("grid_id", "outcome")
         .annotate(n=Count("pk"))
@@ -248,9 +250,9 @@ def satisfaction(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) ->
     """Rated questionnaires, and per dimension how many answers gave each score, the grid's
     own worker's answers apart. Two queries."""
     own = Q(collector_role=CollectorRole.OWN_WORKER)
-    responses = _rows(
+    responses = unordered(
         under(SatisfactionResponse.objects.all(), "grid", window)
-        .filter(_in_period("responded_at", window), in_index=True)
+        .filter(in_period("responded_at", window), in_index=True)
         .values("grid_id")
         .annotate(n=Count("pk"), own=Count("pk", filter=own))
     )
@@ -258,9 +260,9 @@ def satisfaction(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) ->
         rollup.add(row["grid_id"], number_add("satisfaction_responses", row["n"] - row["own"]))
         rollup.add(row["grid_id"], number_add("own_worker_responses", row["own"]))
     per_score = {f"s{score}": Count("pk", filter=Q(score=score)) for score in range(1, 6)}
-    scores = _rows(
+    scores = unordered(
         under(SatisfactionScore.objects.all(), "grid", window)
-        .filter(_in_period("responded_at", window), in_index=True, score__isnull=False)
+        .filter(in_period("responded_at", window), in_index=True, score__isnull=False)
         .annotate(own=Case(When(own, then=Value(1)), default=Value(0), output_field=IntegerField()))
         .values("grid_id", "dimension", "own")
         .annotate(**per_score)
@@ -286,9 +288,9 @@ def _scores_add(row: dict[str, Any]) -> Callable[[RecordFigures], None]:
 def households_removed(scope: Scope, window: Window, rollup: Rollup[RecordFigures]) -> None:
     """Households whose status change (moved out, vacant, demolished) was applied in the
     period. One query."""
-    rows = _rows(
+    rows = unordered(
         under(RegisterChange.objects.all(), "grid", window)
-        .filter(_in_period("decided_at", window), kind="status", state="applied")
+        .filter(in_period("decided_at", window), kind="status", state="applied")
         .values("grid_id")
         .annotate(n=Count("pk"))
     )

@@ -15,6 +15,7 @@ from server.grids.models import Area
 from server.records.record_period import ScoreSummary, median_of_counts, share
 
 FOLLOWUP_SATISFIED = ("satisfied", "basically")
+VOLUNTEERS = ("yes", "already")
 
 
 @dataclass
@@ -32,6 +33,9 @@ class RecordFigures:
     flags: Counter[str] = field(default_factory=Counter)
     households_added: int = 0
     households_removed: int = 0
+    flags_added: Counter[str] = field(default_factory=Counter)
+    flags_removed: Counter[str] = field(default_factory=Counter)
+    building_heads: int = 0
     # Visit coverage (in the period)
     visits: int = 0
     visits_by_type: Counter[str] = field(default_factory=Counter)
@@ -43,6 +47,11 @@ class RecordFigures:
     photos: int = 0
     services: Counter[str] = field(default_factory=Counter)
     hazards: Counter[str] = field(default_factory=Counter)
+    # households where a hazard reported in the period is still open / was cleared
+    hazards_open: Counter[str] = field(default_factory=Counter)
+    hazards_cleared: Counter[str] = field(default_factory=Counter)
+    # visits by local (ISO weekday - 1) * 24 + hour; for the area asked only, not rolled up
+    visit_slots: Counter[int] = field(default_factory=Counter)
     env_issues: Counter[str] = field(default_factory=Counter)
     # Needs
     needs_raised: int = 0
@@ -62,6 +71,12 @@ class RecordFigures:
     own_worker_scores: dict[str, Counter[int]] = field(default_factory=dict)
     satisfaction_responses: int = 0
     own_worker_responses: int = 0
+    # Needs survey (需求调查) in the period
+    survey_responses: int = 0
+    survey_declined: int = 0
+    survey_top: Counter[str] = field(default_factory=Counter)  # weighted points 3 / 2 / 1
+    survey_pay: Counter[str] = field(default_factory=Counter)
+    survey_volunteer: Counter[str] = field(default_factory=Counter)
 
     def add_score(self, dimension: str, score: int, count: int, *, own_worker: bool) -> None:
         target = self.own_worker_scores if own_worker else self.scores
@@ -115,6 +130,22 @@ class RecordFigures:
     def followup_strict_rate(self) -> float | None:
         return share(self.followup_results.get("satisfied", 0), self.followup_responses)
 
+    @property
+    def volunteer_pool(self) -> int:
+        """Respondents willing to volunteer or already volunteering (志愿者库)."""
+        return sum(self.survey_volunteer.get(key, 0) for key in VOLUNTEERS)
+
+    def visits_by_hour(self) -> list[int]:
+        return [
+            sum(self.visit_slots.get(day * 24 + hour, 0) for day in range(7)) for hour in range(24)
+        ]
+
+    def visits_by_weekday(self) -> list[int]:
+        """Monday first."""
+        return [
+            sum(self.visit_slots.get(day * 24 + hour, 0) for hour in range(24)) for day in range(7)
+        ]
+
     def satisfaction(self, *, own_worker: bool = False) -> dict[str, ScoreSummary]:
         source = self.own_worker_scores if own_worker else self.scores
         return {
@@ -127,6 +158,7 @@ class RecordFigures:
         return {
             "area": {"code": self.area.code, "name": self.area.name, "level": self.area.level},
             "workers": sorted(self.workers),
+            "building_heads": self.building_heads,
             "register": {
                 "households": self.households,
                 "residents": self.residents,
@@ -135,6 +167,8 @@ class RecordFigures:
                 "priority_households": self.priority_households,
                 "residence_types": _sorted(self.residence_types),
                 "special_populations": _sorted(self.flags),
+                "special_populations_added": _sorted(self.flags_added),
+                "special_populations_removed": _sorted(self.flags_removed),
                 "households_added": self.households_added,
                 "households_removed": self.households_removed,
             },
@@ -152,6 +186,10 @@ class RecordFigures:
                 "photos": self.photos,
                 "services": _sorted(self.services),
                 "hazards": _sorted(self.hazards),
+                "hazards_open": _sorted(self.hazards_open),
+                "hazards_cleared": _sorted(self.hazards_cleared),
+                "by_hour": self.visits_by_hour() if self.visit_slots else None,
+                "by_weekday": self.visits_by_weekday() if self.visit_slots else None,
                 "env_issues": _sorted(self.env_issues),
             },
             "needs": {
@@ -181,6 +219,14 @@ class RecordFigures:
                 "own_worker_responses": self.own_worker_responses,
                 "own_worker_dimensions": _summaries(self.satisfaction(own_worker=True)),
             },
+            "needs_survey": {
+                "responses": self.survey_responses,
+                "declined": self.survey_declined,
+                "top_services": _ranked(self.survey_top),
+                "pay_willing": _sorted(self.survey_pay),
+                "volunteer": _sorted(self.survey_volunteer),
+                "volunteer_pool": self.volunteer_pool,
+            },
         }
 
 
@@ -189,6 +235,12 @@ ADDITIVE_FIELDS = tuple(name for name in RecordFigures.__dataclass_fields__ if n
 
 def _sorted(counter: Counter[str]) -> dict[str, int]:
     return {key: count for key, count in sorted(counter.items()) if count}
+
+
+def _ranked(points: Counter[str]) -> list[dict[str, Any]]:
+    """Highest score first, then by code (a stable order for ties)."""
+    ranked = sorted(points.items(), key=lambda item: (-item[1], item[0]))
+    return [{"service": service, "points": score} for service, score in ranked if score]
 
 
 def _summaries(summaries: dict[str, ScoreSummary]) -> dict[str, dict[str, Any]]:

@@ -25,6 +25,7 @@ from server.grids.models import Building, Household, HouseholdFlag
 from server.grids.services import household_create, household_set_flags
 from server.records import errors
 from server.records.choices import ChangeKind, ChangeState
+from server.records.hazard_cases import hazards_refold
 from server.records.models import Need, RegisterChange, Visit
 from server.records.projection import VisitData
 from server.submissions.models import Submission
@@ -200,6 +201,7 @@ def _apply_new_household(change: RegisterChange) -> None:
             household=household, updated_at=timezone.now()
         )
         household_touch_last_visit(household=household)
+        hazards_refold([household.pk])
 
 
 def _household_id(change: RegisterChange) -> int:

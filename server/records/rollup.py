@@ -30,6 +30,7 @@ class Window:
     root: Area
     grid_ids: tuple[int, ...]
     by_date: bool
+    left_out: tuple[int, ...]  # every other grid (inactive, outside the root or the scope)
     start: datetime
     end: datetime
     reference: datetime

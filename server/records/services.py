@@ -32,6 +32,7 @@ from server.records.choices import (
     HandlingLevel,
     NeedStatus,
 )
+from server.records.hazard_cases import hazards_refold
 from server.records.models import (
     FollowUp,
     Need,
@@ -99,6 +100,7 @@ def submission_unproject(*, submission: Submission) -> None:
         visit.delete()
         if household is not None:
             register.household_touch_last_visit(household=household)
+            hazards_refold([household.pk])
     for model in (SatisfactionResponse, NeedsSurveyResponse):
         model.objects.filter(root_instance_id=root, submission__form=submission.form).delete()
     _drop_followup(root, submission)
@@ -130,6 +132,7 @@ def _project_visit(submission: Submission, first_received: datetime) -> None:
     touched = {visit.household_id, previous.household_id if previous else None}
     for household_id in touched - {None}:
         register.household_touch_last_visit(household=Household(pk=household_id))
+    hazards_refold(touched)
 
 
 def _created_household(submission: Submission) -> Household | None:
@@ -180,6 +183,7 @@ def visit_fields(
 ) -> dict[str, object]:
     """The columns of the visit a submission stands for (live path and rebuild alike)."""
     started, ended = data.started_at, data.ended_at
+    visited_at = started or submission.received_at
     duration = int((ended - started).total_seconds()) if started and ended else None
     location = data.location
     return {
@@ -193,7 +197,8 @@ def visit_fields(
         "visit_type": data.visit_type,
         "result": data.result,
         "met_whom": data.met_whom,
-        "visited_at": started or submission.received_at,
+        "visited_at": visited_at,
+        "visit_slot": visit_slot(visited_at),
         "started_at": started,
         "ended_at": ended,
         "received_at": submission.received_at,
@@ -223,6 +228,12 @@ def visit_fields(
         "photo_count": len(data.photo_names) + len(projection.need_photo_names(data)),
         "need_count": len(data.needs),
     }
+
+
+def visit_slot(at: datetime) -> int:
+    """(ISO weekday - 1) * 24 + hour, in the server's time zone (Visit.visit_slot)."""
+    local = timezone.localtime(at)
+    return (local.isoweekday() - 1) * 24 + local.hour
 
 
 def visit_items(visit: Visit, data: projection.VisitData) -> list[VisitItem]:

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from server.grids.models import Area, Building, Compound, Household, HouseholdFlag
+from server.grids.models import Area, Building, Compound, FlagChange, Household, HouseholdFlag
 
 pytestmark = pytest.mark.django_db
 
@@ -159,8 +159,8 @@ def test_a_workbook_with_one_sheet_per_level(tmp_path: Path) -> None:
             ["CY1", "长源第一网格", "grid", "CY"],
         ],
         "buildings": [
-            ["building_code", "building_label", "grid_code", "floors"],
-            ["XF-1", "幸福小区1栋", "CY1", 6],
+            ["building_code", "building_label", "grid_code", "floors", "楼栋长", "楼栋长电话"],
+            ["XF-1", "幸福小区1栋", "CY1", 6, "赵大爷", "13900000009"],
         ],
         "households": [
             ["household_code", "building_code", "unit", "room", "members", "priority"],
@@ -178,7 +178,12 @@ def test_a_workbook_with_one_sheet_per_level(tmp_path: Path) -> None:
     household = Household.objects.get(code="XF-1-502")
     assert (household.room, household.unit, household.priority) == ("502", "2", True)
     assert household.address_label == "幸福小区1栋2单元502"
-    assert Building.objects.get(code="XF-1").floor_count == 6
+    building = Building.objects.get(code="XF-1")
+    assert (building.floor_count, building.head_name, building.head_phone) == (
+        6,
+        "赵大爷",
+        "13900000009",
+    )
 
 
 def test_flags_from_one_source_do_not_erase_another_sources(tmp_path: Path) -> None:
@@ -199,6 +204,20 @@ def test_flags_from_one_source_do_not_erase_another_sources(tmp_path: Path) -> N
         "disabled": "import_civil_affairs",
         "unemployed": "import_labour",
     }
+    # The labour bureau takes its flag back: the history keeps both changes, each with
+    # its source and the household's grid.
+    run_import(
+        write(tmp_path, "again.csv", "household_code,building_code,flags\nXF-1-102,XF-1,无\n"),
+        "--source",
+        "import_labour",
+    )
+    history = FlagChange.objects.filter(household__code="XF-1-102").order_by("pk")
+    assert [(c.flag, c.added, c.source, c.grid.code) for c in history] == [
+        ("dibao", True, "import_civil_affairs", "CY1"),
+        ("disabled", True, "import_civil_affairs", "CY1"),
+        ("unemployed", True, "import_labour", "CY1"),
+        ("unemployed", False, "import_labour", "CY1"),
+    ]
 
 
 def test_a_zip_bomb_is_refused_before_it_is_opened(tmp_path: Path) -> None:

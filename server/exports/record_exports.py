@@ -11,14 +11,12 @@ so its memory grows with the number of grids, never with visits.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from server.accounts.privacy import personal_data_for
 from server.accounts.selectors import Scope, scope_for
@@ -28,9 +26,10 @@ from server.exports import errors, selectors
 from server.exports.layout import Column
 from server.exports.options import ExportFilters
 from server.exports.producers import CHUNK_ROWS, Output, Request, stamp
+from server.exports.record_report_blocks import ReportRow, choice_label, report_blocks
 from server.exports.registers import _zip
 from server.exports.writers import CsvTables, XlsxTables, store_file
-from server.grids.choices import AreaLevel, ResidenceType, SpecialPopulation
+from server.grids.choices import AreaLevel
 from server.grids.models import Area
 from server.records.choices import (
     ACTIVE_STATUSES,
@@ -43,50 +42,9 @@ from server.records.grid_record import area_record
 from server.records.models import Need
 from server.records.record_figures import RecordFigures
 from server.records.record_period import Period, PeriodError, custom_range, month
-from server.xforms.models import Form
+from server.xforms.choice_labels import form_choice_labels
 
 NEED_FILTERS = ("category", "status", "urgency", "followup_outcome", "handling_level", "overdue")
-
-DIMENSIONS = {
-    "attitude": gettext_lazy("Service attitude"),
-    "efficiency": gettext_lazy("Efficiency"),
-    "eldercare": gettext_lazy("Elderly care"),
-    "employment": gettext_lazy("Employment services"),
-    "assistance": gettext_lazy("Social assistance"),
-    "health": gettext_lazy("Health services"),
-    "culture": gettext_lazy("Culture and sports"),
-    "environment": gettext_lazy("Environment and sanitation"),
-    "security": gettext_lazy("Public safety"),
-    "property": gettext_lazy("Property management"),
-    "mediation": pgettext_lazy("export column", "Dispute mediation"),
-    "openness": gettext_lazy("Openness of community affairs"),
-    "convenience": gettext_lazy("Convenience services"),
-    "overall": gettext_lazy("Overall"),
-}
-
-
-def form_choice_labels(field_name: str) -> dict[str, str]:
-    """Choice labels of the field ``field_name`` in the forms' current versions, in the
-    active language (codes the forms define; later forms do not override earlier ones)."""
-    language = "en" if (get_language() or "").startswith("en") else "zh"
-    labels: dict[str, str] = {}
-    schemas = Form.objects.exclude(current_version=None).values_list(
-        "current_version__schema", flat=True
-    )
-    for schema in schemas:
-        for spec in (schema or {}).get("fields", []):
-            if spec.get("name") != field_name:
-                continue
-            for choice in spec.get("choices") or []:
-                texts = choice.get("labels") or {}
-                text = texts.get(language) or texts.get("default") or next(iter(texts.values()), "")
-                labels.setdefault(choice["value"], str(text) or choice["value"])
-    return labels
-
-
-def _label(choices: Any, value: str) -> str:
-    return str(choices(value).label) if value in choices.values else value
-
 
 # ------------------------------------------------------------------ needs ledger
 
@@ -187,11 +145,11 @@ def needs_ledger(request: Request, *, xlsx: bool) -> Output:
             "phone": personal.phone(household.phone) if household else "",
             "category": categories.get(need.category, need.category),
             "description": need.description,
-            "urgency": _label(Urgency, need.urgency),
+            "urgency": choice_label(Urgency, need.urgency),
             "raised_at": need.raised_at,
             "raised_by": need.raised_by.display_name if need.raised_by else "",
-            "status": _label(NeedStatus, need.status),
-            "handling_level": _label(HandlingLevel, need.handling_level),
+            "status": choice_label(NeedStatus, need.status),
+            "handling_level": choice_label(HandlingLevel, need.handling_level),
             "department": need.department,
             "assignee": need.assignee.display_name if need.assignee else "",
             "assigned_at": need.assigned_at,
@@ -204,7 +162,7 @@ def needs_ledger(request: Request, *, xlsx: bool) -> Output:
             "reopened": need.reopen_count,
             "followups": need.followup_count,
             "followed_up_at": need.last_followup_at,
-            "followup_outcome": _label(FollowUpOutcome, need.followup_outcome)
+            "followup_outcome": choice_label(FollowUpOutcome, need.followup_outcome)
             if need.followup_outcome
             else "",
             "photo": need.photo_name,
@@ -252,18 +210,9 @@ def _roots(scope: Scope, request: Request) -> list[Area]:
     return list(Area.objects.filter(path__in=scope.roots, is_active=True).order_by("path"))
 
 
-@dataclass
-class _Row:
-    community: str
-    grid: str
-    code: str
-    data: dict[str, Any]  # RecordFigures.as_json(): the derived figures included
-    figures: RecordFigures
-
-
-def _report_rows(scope: Scope, request: Request, period: Period) -> list[_Row]:
+def _report_rows(scope: Scope, request: Request, period: Period) -> list[ReportRow]:
     """Each grid, then its community's subtotal; a total per root above community level."""
-    rows: list[_Row] = []
+    rows: list[ReportRow] = []
     visible = scope.areas().filter(is_active=True)
     for root in _roots(scope, request):
         if root.level in (AreaLevel.COMMUNITY, AreaLevel.GRID):
@@ -288,164 +237,8 @@ def _report_rows(scope: Scope, request: Request, period: Period) -> list[_Row]:
     return rows
 
 
-def _row(community: str, grid: str, code: str, figures: RecordFigures) -> _Row:
-    return _Row(community, grid, code, figures.as_json(), figures)
-
-
-def _percent(value: float | None) -> float | str:
-    return "" if value is None else round(value * 100, 1)
-
-
-Block = tuple[str, list[tuple[str, Callable[[_Row], Any]]]]
-
-
-def _counter_columns(
-    rows: list[_Row], get: Callable[[_Row], dict[str, int]], label: Callable[[str], str]
-) -> list[tuple[str, Callable[[_Row], Any]]]:
-    keys = sorted({key for row in rows for key in get(row)})
-    return [(label(key), partial(_count, get, key)) for key in keys]
-
-
-def _count(get: Callable[[_Row], dict[str, int]], key: str, row: _Row) -> int:
-    return get(row).get(key, 0)
-
-
-def _blocks(rows: list[_Row]) -> list[Block]:
-    results = form_choice_labels("visit_result")
-    types = form_choice_labels("visit_type")
-    categories = form_choice_labels("need_category")
-    register: Block = (
-        _("Register baseline"),
-        [
-            (_("Households"), lambda r: r.data["register"]["households"]),
-            (_("Residents"), lambda r: r.data["register"]["residents"]),
-            (pgettext("export column", "Buildings"), lambda r: r.data["register"]["buildings"]),
-            (pgettext("export column", "Compounds"), lambda r: r.data["register"]["compounds"]),
-            (
-                pgettext("export column", "Priority households"),
-                lambda r: r.data["register"]["priority_households"],
-            ),
-            *_counter_columns(
-                rows,
-                lambda r: r.data["register"]["residence_types"],
-                lambda k: _label(ResidenceType, k),
-            ),
-            (_("Households added"), lambda r: r.data["register"]["households_added"]),
-            (_("Households removed"), lambda r: r.data["register"]["households_removed"]),
-        ],
-    )
-    visits: Block = (
-        pgettext("export column", "Visit coverage"),
-        [
-            (pgettext("export column", "Visits"), lambda r: r.data["visits"]["total"]),
-            (_("Households visited"), lambda r: r.data["visits"]["households_visited"]),
-            (_("Coverage (%)"), lambda r: _percent(r.data["visits"]["coverage"])),
-            (_("Priority households visited"), lambda r: r.data["visits"]["priority_visited"]),
-            (_("Priority coverage (%)"), lambda r: _percent(r.data["visits"]["priority_coverage"])),
-            (_("Nobody home (%)"), lambda r: _percent(r.data["visits"]["nobody_home_rate"])),
-            (_("Median visit minutes"), lambda r: r.data["visits"]["median_minutes"] or ""),
-            (_("Households not visited"), lambda r: r.data["visits"]["not_visited"]),
-            (pgettext("export column", "Photos"), lambda r: r.data["visits"]["photos"]),
-            *_counter_columns(
-                rows, lambda r: r.data["visits"]["by_result"], lambda k: results.get(k, k)
-            ),
-            *_counter_columns(
-                rows, lambda r: r.data["visits"]["by_type"], lambda k: types.get(k, k)
-            ),
-        ],
-    )
-    needs: Block = (
-        _("Needs"),
-        [
-            (pgettext("export column", "Needs raised"), lambda r: r.data["needs"]["raised"]),
-            *_counter_columns(
-                rows, lambda r: r.data["needs"]["by_category"], lambda k: categories.get(k, k)
-            ),
-            *_counter_columns(
-                rows,
-                lambda r: r.data["needs"]["by_status_at_end"],
-                lambda k: _("At period end: {status}").format(status=_label(NeedStatus, k)),
-            ),
-            (_("Overdue at period end"), lambda r: r.data["needs"]["overdue_at_end"]),
-            (pgettext("export column", "Resolved"), lambda r: r.data["needs"]["resolved"]),
-            (
-                _("Resolved on the spot (%)"),
-                lambda r: _percent(r.data["needs"]["resolved_on_spot_share"]),
-            ),
-            (
-                _("Median days to resolve"),
-                lambda r: r.data["needs"]["median_days_to_resolve"] or "",
-            ),
-            *_counter_columns(
-                rows,
-                lambda r: r.data["needs"]["escalations"],
-                lambda k: _("Escalated to: {level}").format(level=_label(HandlingLevel, k)),
-            ),
-            (_("Times reopened"), lambda r: r.data["needs"]["reopened"]),
-        ],
-    )
-    followup: Block = (
-        _("Follow-up"),
-        [
-            (pgettext("export column", "Resolved"), lambda r: r.data["followup"]["resolved"]),
-            (_("Followed up"), lambda r: r.data["followup"]["followed_up"]),
-            (_("Follow-up rate (%)"), lambda r: _percent(r.data["followup"]["rate"])),
-            (pgettext("export column", "Answers"), lambda r: r.data["followup"]["responses"]),
-            *[
-                (
-                    str(outcome.label),
-                    lambda r, value=outcome.value: r.data["followup"]["results"].get(value, 0),
-                )
-                for outcome in FollowUpOutcome
-            ],
-            (
-                _("Follow-up satisfaction (%)"),
-                lambda r: _percent(r.data["followup"]["satisfaction_rate"]),
-            ),
-            (_("Strictly satisfied (%)"), lambda r: _percent(r.data["followup"]["strict_rate"])),
-        ],
-    )
-    dimensions = [
-        d for d in DIMENSIONS if any(d in r.data["satisfaction"]["dimensions"] for r in rows)
-    ]
-    extra = sorted(
-        {d for r in rows for d in r.data["satisfaction"]["dimensions"]} - set(DIMENSIONS)
-    )
-    satisfaction_columns: list[tuple[str, Callable[[_Row], Any]]] = [
-        (_("Responses"), lambda r: r.data["satisfaction"]["responses"])
-    ]
-    for dimension in [*dimensions, *extra]:
-        name = str(DIMENSIONS.get(dimension, dimension))
-        satisfaction_columns.append(
-            (
-                _("{dimension}: index").format(dimension=name),
-                partial(_dimension, dimension=dimension, key="index"),
-            )
-        )
-        satisfaction_columns.append(
-            (
-                _("{dimension}: n").format(dimension=name),
-                partial(_dimension, dimension=dimension, key="n"),
-            )
-        )
-    satisfaction: Block = (_("Satisfaction"), satisfaction_columns)
-    flags: Block = (
-        _("Special populations"),
-        _counter_columns(
-            rows,
-            lambda r: r.data["register"]["special_populations"],
-            lambda k: _label(SpecialPopulation, k),
-        ),
-    )
-    return [register, visits, needs, followup, satisfaction, flags]
-
-
-def _dimension(row: _Row, dimension: str, key: str) -> Any:
-    summary = row.data["satisfaction"]["dimensions"].get(dimension)
-    if summary is None:
-        return ""
-    value = summary.get(key)
-    return "" if value is None else value
+def _row(community: str, grid: str, code: str, figures: RecordFigures) -> ReportRow:
+    return ReportRow(community, grid, code, figures.as_json(), figures)
 
 
 def record_report(request: Request) -> Output:
@@ -458,7 +251,7 @@ def record_report(request: Request) -> Output:
     writer = XlsxTables(path, zone)
     heading = [(_("Community"), "text"), (_("Grid"), "text"), (_("Code"), "text")]
     period_text = f"{period.first:%Y-%m-%d} – {period.last:%Y-%m-%d}"
-    for title, columns in _blocks(rows):
+    for title, columns in report_blocks(rows):
         headers = [*heading, *[(label, "number") for label, _get in columns]]
         sheet_columns = [
             Column(label, "system", type=kind, system=label) for label, kind in headers

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from server.core.errors import GridbookError
 from server.exports.services import export_request
+from server.grids.choices import SpecialPopulation
 from server.records.models import Need as NeedRecord
 from server.submissions.tasks import process
 from tests.conftest import World
@@ -106,6 +107,8 @@ def test_the_record_report_has_a_sheet_per_block_and_community_subtotals(
     world: World, needs, django_capture_on_commit_callbacks
 ) -> None:
     today = timezone.localdate()
+    world.building_a1.head_name = "赵大爷"
+    world.building_a1.save()
     job = run_export(
         django_capture_on_commit_callbacks,
         world.admin,
@@ -117,7 +120,17 @@ def test_the_record_report_has_a_sheet_per_block_and_community_subtotals(
         },
     )
     found = sheets(job)
-    assert list(found) == ["基础台账", "走访覆盖", "诉求", "回访", "满意度", "特殊人群"]
+    assert list(found) == [
+        "基础台账",
+        "走访覆盖",
+        "诉求",
+        "回访",
+        "满意度",
+        "特殊人群",
+        "上门服务",
+        "安全与环境",
+        "需求调查",
+    ]
     header, *rows = found["走访覆盖"]
     table = {(row[0], row[1]): dict(zip(header, row, strict=True)) for row in rows}
     assert [key[1] for key in table] == [
@@ -138,6 +151,19 @@ def test_the_record_report_has_a_sheet_per_block_and_community_subtotals(
     header, *rows = found["基础台账"]
     register = {(row[0], row[1]): dict(zip(header, row, strict=True)) for row in rows}
     assert register[("长源社区", "长源第一网格")]["住户"] == 3
+    heads = {key: row["楼栋长"] for key, row in register.items()}
+    assert heads[("长源社区", "长源第一网格")] == heads[("江阳区", "合计")] == 1
+    assert heads[("滨河社区", "滨河第一网格")] == 0
+    # The world's households got their flags this week: each counts as given in the period.
+    header, *rows = found["特殊人群"]
+    flags = {(row[0], row[1]): dict(zip(header, row, strict=True)) for row in rows}
+    given = {
+        flag: sum(1 for household in world.households_a1 if household.flags.filter(flag=flag))
+        for flag in ("retiree", "dibao", "disabled", "migrant")
+    }
+    for flag, n in given.items():
+        column = f"本期新增：{SpecialPopulation(flag).label}"
+        assert flags[("长源社区", "长源第一网格")][column] == n, flag
     assert job.rows_total == 3  # grids
 
 

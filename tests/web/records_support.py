@@ -24,6 +24,7 @@ from server.records.models import (
     Visit,
 )
 from server.records.register import household_touch_last_visit
+from server.records.services import visit_slot
 from server.submissions.models import Attachment, Submission
 from server.xforms.models import FormVersion
 from tests.xforms.conftest import simple_form, upload_markdown
@@ -80,6 +81,7 @@ def visit(
         visit_type="routine",
         result=result,
         visited_at=at,
+        visit_slot=visit_slot(at),
         received_at=at,
         latitude=Decimal(gps[0]) if gps else None,
         longitude=Decimal(gps[1]) if gps else None,

@@ -130,3 +130,37 @@ def test_dashboard_compares_satisfaction_with_the_previous_period(
     (attitude,) = [d for d in page.context["dimensions"] if d.code == "attitude"]
     assert (attitude.summary.index, attitude.previous.index) == (100.0, 50.0)
     assert attitude.change == 50.0
+
+
+def test_the_full_record_shows_every_block_to_whom_it_may(
+    activity: World, signed_in: Callable[..., Client]
+) -> None:
+    alice = signed_in(activity.alice)
+    page = alice.get("/records/CY1/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for block in (
+        "基础台账",
+        "走访覆盖率",
+        "诉求",
+        "回访",
+        "各项满意度指数",
+        "特殊人群",
+        "安全与环境",
+        "需求调查",
+    ):
+        assert block in text, block
+    assert "老人身体不错" in text  # the worker's diary of the period
+    assert 'class="heat"' in text  # visits by weekday and hour
+    assert "滨河" not in text
+    # A community's record has no diary; other people's areas are not found.
+    assert "民情日记" not in alice.get("/records/CY/").content.decode()
+    assert alice.get("/records/BH1/").status_code == 404
+    assert signed_in(activity.carol).get("/records/CY1/").status_code == 404
+    assert signed_in(activity.bob).get("/records/CY1/").status_code == 200
+    assert Client().get("/records/CY1/").status_code == 302
+
+
+def test_the_full_record_in_english(activity: World, signed_in: Callable[..., Client]) -> None:
+    text = signed_in(activity.alice, language="en").get("/records/CY1/").content.decode()
+    assert "Visits by weekday and hour" in text and "Worker's diary" in text

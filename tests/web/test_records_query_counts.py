@@ -37,6 +37,8 @@ PAGES = [
     "/dashboard/",
     "/dashboard/CY/?sort=-coverage",
     "/areas/CY1/",
+    "/records/CY1/",
+    "/records/CY/?period=2026",
     "/households/XF-1-101/",
     "/needs/",
     "/needs/?overdue=on&category=housing",

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from server.accounts.models import User
 from server.accounts.selectors import Scope
 from server.grids.choices import ResidenceType, SpecialPopulation
 from server.grids.models import Area
@@ -80,6 +81,7 @@ def record_page_context(request: HttpRequest, scope: Scope, place: Area) -> dict
         "place": place,
         "choice": choice,
         "record": data,
+        "workers": _worker_names(figures.workers),
         "summary": record_summary(record),
         "residence": _labelled_choices(figures.residence_types, ResidenceType),
         "flags": _flag_rows(figures),
@@ -102,6 +104,11 @@ def record_page_context(request: HttpRequest, scope: Scope, place: Area) -> dict
         "diary": _diary(scope, place, choice.period) if place.is_grid else [],
         "diary_limit": DIARY_LIMIT,
     }
+
+
+def _worker_names(usernames: set[str]) -> list[str]:
+    users = User.objects.filter(username__in=usernames).order_by("username")
+    return [user.display_name for user in users]
 
 
 def _labelled_choices(counter: Counter[str], choices: Any) -> list[Count]:
@@ -198,8 +205,13 @@ def _diary(scope: Scope, grid: Area, period: Any) -> list[dict[str, Any]]:
         {
             "at": visit["visited_at"],
             "text": visit["diary"],
-            "household": visit["household_code"] or _("new household"),
+            "household": _household_label(visit["household_code"]),
             "worker": visit["worker__full_name"] or visit["worker__username"] or "",
         }
         for visit in visits
     ]
+
+
+def _household_label(code: str) -> str:
+    """A visit to a household not in the register yet (``_new``) says so."""
+    return str(_("new household")) if code in ("", "_new") else code

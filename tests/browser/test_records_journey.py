@@ -90,6 +90,23 @@ def test_manager_dashboard_grid_board_and_register_change(activity: World, open_
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
 
+    # the full record: every block, the weekday × hour table, the worker's diary
+    page.get_by_role("link", name="完整档案（全部栏目，可打印）").click()
+    expect(page.locator("h1")).to_contain_text("网格档案 · 长源第一网格")
+    for heading in (
+        "基础台账",
+        "走访覆盖率",
+        "按星期和时段的走访",
+        "特殊人群",
+        "安全与环境",
+        "民情日记",
+    ):
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(page.locator("table.heat tbody tr")).to_have_count(8)  # 7 days and the total
+    expect(page.locator("ol.diary-list")).to_contain_text("老人身体不错，需要办老年卡")
+    expect(page.get_by_role("button", name="打印")).to_be_visible()
+    session.screenshot("zh-full-record.png")
+
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="诉求").click()
     rows = page.locator("table.needs tbody tr")
     expect(rows).to_have_count(2)
@@ -127,6 +144,11 @@ def test_manager_dashboard_grid_board_and_register_change(activity: World, open_
     page.goto("/needs/")
     expect(page.locator("h1")).to_have_text("Needs board")
     session.screenshot("en-needs-board.png")
+    page.goto("/records/CY1/")
+    expect(page.locator("h1")).to_contain_text("Grid record")
+    expect(page.get_by_role("heading", name="Visits by weekday and hour")).to_be_visible()
+    expect(page.locator("table.heat tbody th").first).to_have_text("Mon")
+    session.screenshot("en-full-record.png")
 
 
 def test_the_record_pages_fit_a_phone(activity: World, open_session):
@@ -135,6 +157,7 @@ def test_the_record_pages_fit_a_phone(activity: World, open_session):
     for path, name in (
         ("/dashboard/", "zh-dashboard-phone.png"),
         ("/areas/CY1/", "zh-grid-record-phone.png"),
+        ("/records/CY1/", "zh-full-record-phone.png"),
         ("/needs/", "zh-needs-board-phone.png"),
         ("/households/XF-1-101/", "zh-household-history-phone.png"),
     ):

@@ -5,7 +5,8 @@ code (``export_run``), each in a fresh process whose peak RSS is reported.
 The data is bulk-loaded with PostgreSQL COPY (realistic answers: 25% nobody home, ~12% of
 visits raise 1–2 needs, special-population flags, GPS, diary text) into 64 communities × 11
 grids with one collector each. The stored XML is a short stand-in: exports never read it.
-Photos are not generated (the media ZIP is not timed here).
+With ``--photos N`` the first N visits get a ~300 KB door photo in media storage, for
+``--formats media_zip``.
 
     createdb -h 127.0.0.1 -U postgres gb_exports
     .venv/bin/python bench/exports.py \\
@@ -57,13 +58,65 @@ def django_setup() -> None:
 # ---------------------------------------------------------------- loading (child process)
 
 
-def load(count: int) -> None:
+def load(count: int, photos: int = 0) -> None:
     django_setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     world = _world()
     _submissions(world, count)
+    if photos:
+        _photos(photos)
+
+
+def _photos(count: int) -> None:
+    """A door photo of ~300 KB (a real JPEG of noise, which does not compress) for the
+    first ``count`` submissions that name one, written through the media storage (local
+    disk or S3) under its own key, with its attachment row: what the media ZIP reads."""
+    import hashlib
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from server.core.storage import media_storage
+    from server.submissions.models import Attachment, Submission
+
+    have = Attachment.objects.count()
+    if have >= count:
+        print(f"{have} photos already stored", flush=True)
+        return
+    noise = Image.frombytes("RGB", (640, 480), random.Random(7).randbytes(640 * 480 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG", quality=92)
+    jpeg = buffer.getvalue()
+    storage = media_storage()
+    started = time.monotonic()
+    rows = []
+    submissions = (
+        Submission.objects.exclude(data__door_photo="")
+        .order_by("pk")
+        .values_list("pk", "instance_id", "data__door_photo")[have:count]
+    )
+    for pk, instance, name in submissions.iterator(chunk_size=2000):
+        key = storage.save(f"submissions/bench/{instance[5:]}/{name}", ContentFile(jpeg))
+        rows.append(
+            Attachment(
+                submission_id=pk, name=name, field_path="/data/door_photo", present=True,
+                file=key, md5=hashlib.md5(jpeg).hexdigest(), size=len(jpeg),
+                content_type="image/jpeg", is_image=True, width=640, height=480,
+            )
+        )  # fmt: skip
+        if len(rows) >= 2000:
+            Attachment.objects.bulk_create(rows)
+            rows = []
+    Attachment.objects.bulk_create(rows)
+    total = Attachment.objects.count()
+    print(
+        f"stored {total - have} photos of {len(jpeg) / 1000:.0f} KB "
+        f"({(total - have) * len(jpeg) / 1e9:.1f} GB) in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
 
 
 def _world() -> dict:
@@ -364,14 +417,19 @@ def main() -> None:
     parser.add_argument("--database-url", required=True, help="a PostgreSQL database to fill")
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument(
-        "--formats", default="csv_zip,xlsx", help="csv_zip, xlsx, geojson, record_report"
+        "--formats",
+        default="csv_zip,xlsx",
+        help="csv_zip, xlsx, media_zip, geojson, record_report",
     )
     parser.add_argument("--no-load", action="store_true", help="export what the database holds")
+    parser.add_argument(
+        "--photos", type=int, default=0, help="door photos (~300 KB each) for the media ZIP"
+    )
     parser.add_argument("--child", choices=["load", "run"], help=argparse.SUPPRESS)
     parser.add_argument("--format", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "load":
-        return load(args.count)
+        return load(args.count, args.photos)
     if args.child == "run":
         return run_one(args.format)
     with tempfile.TemporaryDirectory(prefix="gridbook-bench-") as data_dir:
@@ -383,6 +441,8 @@ def main() -> None:
             args.database_url,
             "--count",
             str(args.count),
+            "--photos",
+            str(args.photos),
         ]
         if not args.no_load:
             subprocess.run([*me, "--child", "load"], env=env, check=True)

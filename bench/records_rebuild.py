@@ -1,6 +1,7 @@
 """Time ``rebuild_records`` on N synthetic submissions of the shipped forms.
 
     .venv/bin/python bench/records_rebuild.py [-n 20000] [--database-url postgres://.../SCRATCH]
+        [--workers 2]
 
 Seeds the demo street (``seed_demo``, 1,068 households in six grids) and the shipped forms into
 a scratch database (a fresh SQLite file by default; with ``--database-url`` an EMPTY
@@ -118,6 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=20000)
     parser.add_argument("--database-url")
+    parser.add_argument("--workers", type=int, default=1, help="processes (PostgreSQL)")
     args = parser.parse_args()
     configure(args.database_url)
     from django.db import connection
@@ -131,7 +133,7 @@ def main() -> None:
     load = os.getloadavg()
     for label in ("full rebuild (no records yet)", "rebuild again (records exist)"):
         started = time.monotonic()
-        report = records_rebuild()
+        report = records_rebuild(workers=args.workers)
         seconds = time.monotonic() - started
         print(
             f"{label}: {report.submissions} submissions, {Visit.objects.count()} visits, "

@@ -15,13 +15,14 @@ unknown, goes through the live ``submission_project`` (which removes its records
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Now
 
@@ -56,18 +57,21 @@ class RebuildReport:
 
 
 def records_rebuild(
-    *, form_ids: list[str] | None = None, progress: Progress | None = None
+    *, form_ids: list[str] | None = None, progress: Progress | None = None, workers: int = 1
 ) -> RebuildReport:
+    """``workers`` > 1 projects the batches in that many processes at once, on PostgreSQL
+    only (SQLite has one writer) and not inside a transaction (each process has its own
+    connection and commits its own batches). Batches are independent: each holds whole
+    logical submissions, and what spans them (needs' status, last visits, hazard cases) is
+    recomputed at the end, once every batch is in."""
     report = RebuildReport()
     queryset = Submission.objects.filter(form__kind__in=list(services.PROJECTORS), is_current=True)
     if form_ids:
         queryset = queryset.filter(form__form_id__in=form_ids)
     ids = list(queryset.order_by("received_at", "pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        with transaction.atomic():
-            _rebuild_batch(batch)
-        report.submissions += len(batch)
+    batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    for done in _project(batches, workers):
+        report.submissions += done
         if progress:
             progress(report.submissions, len(ids))
     with transaction.atomic():
@@ -77,6 +81,43 @@ def records_rebuild(
         report.households = households_recompute_last_visit()
         hazards_refold_all()
     return report
+
+
+def parallel_possible() -> bool:
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _project(batches: list[list[int]], workers: int) -> Iterator[int]:
+    """Project every batch (one transaction each); yield the submissions done, batch by
+    batch. A failing batch stops the rebuild with its error; batches already done stay
+    committed, as they would one process at a time, and a new rebuild redoes them all."""
+    if workers <= 1 or len(batches) < 2 or not parallel_possible():
+        for batch in batches:
+            yield _project_batch(batch)
+        return
+    # Forked children must not share the parent's connection: close it, each child opens
+    # its own on first use.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(workers, len(batches))) as pool:
+        yield from pool.imap_unordered(_project_batch_in_child, batches)
+        pool.close()
+        pool.join()
+
+
+def _project_batch(batch: list[int]) -> int:
+    with transaction.atomic():
+        _rebuild_batch(batch)
+    return len(batch)
+
+
+def _project_batch_in_child(batch: list[int]) -> int:
+    """In a pool process: one batch, then the connection closed (a pool process may be
+    ended at any time after its last task; the server then sees a clean goodbye)."""
+    try:
+        return _project_batch(batch)
+    finally:
+        connection.close()
 
 
 def _rebuild_batch(ids: list[int]) -> None:

@@ -110,9 +110,15 @@ def state() -> dict[str, list]:
                 "need_count",
                 "photo_count",
                 "visited_at",
+                "visit_slot",
             )
         ),
-        "items": sorted(VisitItem.objects.values_list("visit__root_instance_id", "kind", "value")),
+        "items": sorted(
+            VisitItem.objects.values_list(
+                "visit__root_instance_id", "kind", "value", "opens_case", "cleared_at"
+            ),
+            key=str,
+        ),
         "needs": sorted(Need.objects.values_list(*need_columns), key=str),
         "events": sorted(
             NeedEvent.objects.values_list(
@@ -195,3 +201,28 @@ def test_rebuild_from_no_records_at_all_equals_live(world: World, bob: Phone, ca
     rebuilt = state()
     # Visit and response rows are new (new ids); everything keyed by submission is the same.
     assert rebuilt == live
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_in_two_processes_equals_live(
+    world: World, bob: Phone, carol: Phone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches projected by two processes at once (PostgreSQL), each its own transaction."""
+    from django.db import connection
+
+    from server.records import rebuild
+
+    if connection.vendor != "postgresql":
+        pytest.skip("more than one writer needs PostgreSQL (DATABASE_URL=postgres://…)")
+    live_sequence(world, bob, carol)
+    live = state()
+    assert any(opens for *_, opens, _cleared in live["items"])  # a hazard case is compared
+    VisitItem.objects.all().delete()
+    SatisfactionScore.objects.all().delete()
+    NeedEvent.objects.filter(source="field").delete()
+    Visit.objects.update(services=[], diary="", need_count=0, visit_slot=None)
+    Household.objects.update(last_visit_at=None, last_visit_by=None)
+    monkeypatch.setattr(rebuild, "BATCH", 2)  # several batches for the two processes
+    assert rebuild.parallel_possible()
+    call_command("rebuild_records", "--workers", "2", stdout=StringIO())
+    assert state() == live

@@ -1,4 +1,4 @@
-"""python manage.py rebuild_records [--form FORM_ID ...]
+"""python manage.py rebuild_records [--form FORM_ID ...] [--workers N]
 
 Recomputes visits, needs, follow-ups, satisfaction and needs-survey responses from the stored
 submissions (see ``server.records.rebuild``). Safe to run at any time; staff decisions on needs
@@ -7,6 +7,7 @@ and on register changes are kept.
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -26,6 +27,13 @@ class Command(BaseCommand):
             metavar="FORM_ID",
             help="only this form (hh_visit, needs_survey, satisfaction); repeatable",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(os.cpu_count() or 1, 4),
+            help="processes projecting batches at once (PostgreSQL; SQLite uses one); "
+            "default: the CPUs, at most 4",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         started = time.monotonic()
@@ -35,7 +43,11 @@ class Command(BaseCommand):
             if verbosity > 1:
                 self.stdout.write(f"  {done}/{total}")
 
-        report = records_rebuild(form_ids=list(options["form"]) or None, progress=progress)  # type: ignore[call-overload]
+        report = records_rebuild(
+            form_ids=list(options["form"]) or None,  # type: ignore[call-overload]
+            progress=progress,
+            workers=int(str(options["workers"])),
+        )
         self.stdout.write(
             gettext(
                 "Rebuilt the records of %(submissions)d submissions (%(needs)d needs, "

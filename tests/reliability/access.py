@@ -97,6 +97,7 @@ MATRIX: dict[str, Row] = {
     # ---------------------------------------------------------------- web: the register
     "web:register": Row("/register/", {"GET": per_role(OK, OK, OK, 403, OK, OK, LOGIN)}),
     "web:area": Row("/areas/CY1/", {"GET": AREA_A}),
+    "web:record": Row("/records/CY1/", {"GET": AREA_A}),
     "web:household": Row("/households/XF-1-101/", {"GET": AREA_A}),
     "web:register_import": Row("/import/register/", {"GET": ADMIN_GET, "POST": ADMIN_POST}),
     "web:register_template": Row(

@@ -120,6 +120,9 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=20000)
     parser.add_argument("--database-url")
     parser.add_argument("--workers", type=int, default=1, help="processes (PostgreSQL)")
+    parser.add_argument(
+        "--quiet", type=float, default=99, help="wait (30 min at most) for this load average"
+    )
     args = parser.parse_args()
     configure(args.database_url)
     from django.db import connection
@@ -129,7 +132,10 @@ def main() -> None:
 
     started = time.monotonic()
     seed(args.n)
-    print(f"seeded {args.n} submissions in {time.monotonic() - started:.0f} s")
+    print(f"seeded {args.n} submissions in {time.monotonic() - started:.0f} s", flush=True)
+    waited = time.monotonic()
+    while os.getloadavg()[0] > args.quiet and time.monotonic() - waited < 1800:
+        time.sleep(10)  # something else is running: wait for the machine to calm down
     load = os.getloadavg()
     for label in ("full rebuild (no records yet)", "rebuild again (records exist)"):
         started = time.monotonic()
